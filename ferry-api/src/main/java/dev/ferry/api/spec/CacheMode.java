@@ -7,6 +7,15 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum CacheMode {
     NONE, WRITEBACK, WRITETHROUGH, DIRECTSYNC, UNSAFE;
 
+    /** Bypass the host page cache (O_DIRECT). */
+    public boolean direct() { return this == NONE || this == DIRECTSYNC; }
+
+    /** Ignore guest flush requests. */
+    public boolean noFlush() { return this == UNSAFE; }
+
+    /** Guest-visible volatile write cache. */
+    public boolean writeCache() { return this != WRITETHROUGH && this != DIRECTSYNC; }
+
     @JsonValue
     public String json() { return SpecEnums.json(this); }
 

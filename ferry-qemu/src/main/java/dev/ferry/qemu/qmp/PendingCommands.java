@@ -60,15 +60,6 @@ final class PendingCommands {
         for (Pending p : all) fail(p, cause);
     }
 
-    /** Forgets a command whose caller stopped waiting. */
-    void forget(Pending p) {
-        pending.remove(p.id(), p);
-    }
-
-    int size() {
-        return pending.size();
-    }
-
     private void expire(Pending p, Duration timeout) {
         if (pending.remove(p.id(), p)) {
             p.future().completeExceptionally(QmpTimeoutException.forCommand(p.command(), timeout));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Message boundaries in a byte stream that reads may cut anywhere, and the size limit. */
 class JsonObjectFramerTest {
     private static final String TRICKY = "{\"return\": {\"s\": \"a } { \\\" \\\\\", \"n\": [1, {\"x\": \"}\"}], \"u\": \"żółw ✓\"}, \"id\": 7}";
 

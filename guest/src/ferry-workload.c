@@ -391,7 +391,7 @@ static void *mem_main(void *arg)
 /*                                                                      */
 /* Record layout (64-bit little-endian words, 4096 bytes):              */
 /* [0] magic "FERRYREC", [1] seq, [2] boot id (random per boot),        */
-/* [3] slot (= seq % nslots), [4..510] mix64(seq * K + i),              */
+/* [3] slot (= seq % nslots), [4..510] mix64(seq * K) + i * K2,         */
 /* [511] FNV-1a 64 over words 0..510 (each word xored in as a whole).   */
 
 struct diskw {
@@ -420,19 +420,21 @@ static void rec_build(uint64_t *w, uint64_t seq, uint64_t nslots, uint64_t boot_
 	w[2] = boot_id;
 	w[3] = seq % nslots;
 	for (unsigned i = 4; i < REC_WORDS - 1; i++)
-		w[i] = mix64(seq * PAT_K + i);
+		w[i] = mix64(seq * PAT_K) + i * PAT_K2;
 	w[REC_WORDS - 1] = rec_sum(w);
 }
 
 /* Returns NULL if the record in `slot` is valid, else why it is not. */
 static const char *rec_check(const uint64_t *w, uint64_t slot, uint64_t nslots)
 {
+	uint64_t base = mix64(w[1] * PAT_K);
+
 	if (w[REC_WORDS - 1] != rec_sum(w))
 		return "checksum";
 	if (w[3] != slot || w[1] % nslots != slot)
 		return "slot";
 	for (unsigned i = 4; i < REC_WORDS - 1; i++)
-		if (w[i] != mix64(w[1] * PAT_K + i))
+		if (w[i] != base + i * PAT_K2)
 			return "payload";
 	return NULL;
 }

@@ -1,0 +1,49 @@
+package dev.ferry.agent.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.json.Json;
+import dev.ferry.api.migration.MigrationStats;
+import org.junit.jupiter.api.Test;
+
+/** query-migrate answers as QEMU 10 gives them, and the wire format that AgentClient reads back. */
+class MigrationStatsReaderTest {
+    @Test
+    void aFreshQemuReportsNone() throws Exception {
+        MigrationStats s = MigrationStatsReader.fromQueryMigrate(Json.mapper().readTree("{}"));
+
+        assertThat(s).isEqualTo(MigrationStatsReader.none());
+        assertThat(MigrationStatsReader.isActive(s)).isFalse();
+    }
+
+    @Test
+    void readsAnActiveMigration() throws Exception {
+        MigrationStats s = MigrationStatsReader.fromQueryMigrate(Json.mapper().readTree("""
+                {"status": "active", "total-time": 1200, "expected-downtime": 42, "setup-time": 7,
+                 "ram": {"transferred": 1000, "remaining": 2000, "total": 268435456, "dirty-pages-rate": 640,
+                         "page-size": 4096, "mbps": 812.5, "dirty-sync-count": 3, "duplicate": 9}}"""));
+
+        assertThat(s).isEqualTo(new MigrationStats("active", 1200, 42L, null, 7, 1000, 2000, 268435456, 640, 4096, 812.5, 3, null));
+        assertThat(MigrationStatsReader.isActive(s)).isTrue();
+    }
+
+    @Test
+    void readsAFailure() throws Exception {
+        MigrationStats s = MigrationStatsReader.fromQueryMigrate(Json.mapper().readTree(
+                "{\"status\": \"failed\", \"error-desc\": \"Unable to write to socket: Connection reset by peer\"}"));
+
+        assertThat(s.status()).isEqualTo("failed");
+        assertThat(s.error()).isEqualTo("Unable to write to socket: Connection reset by peer");
+        assertThat(s.isFinished()).isTrue();
+    }
+
+    @Test
+    void theWireFormatReadsBackWithTheStrictSharedMapper() throws Exception {
+        MigrationStats s = new MigrationStats("completed", 1500, null, 12L, 3, 5, 0, 7, 0, 4096, 900.0, 4, null);
+
+        String json = MigrationStatsJson.write(s);
+
+        assertThat(json).doesNotContain("finished");
+        assertThat(Json.mapper().readValue(json, MigrationStats.class)).isEqualTo(s);
+    }
+}

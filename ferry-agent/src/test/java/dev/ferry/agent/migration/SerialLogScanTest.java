@@ -1,0 +1,83 @@
+package dev.ferry.agent.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.migration.GuestHealth;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The console parser against the line formats of guest/README.md, including growth and replacement. */
+class SerialLogScanTest {
+    @TempDir Path tmp;
+
+    @Test
+    void aMissingLogReportsNothingAndOk() throws IOException {
+        GuestHealth h = new SerialLogScan(tmp.resolve("none.log")).update();
+
+        assertThat(h).isEqualTo(new GuestHealth(null, null, null, null, 0, false, true, null));
+    }
+
+    @Test
+    void readsTheLatestValuesOfAHealthyGuest() throws IOException {
+        Path log = write("FERRY-GUEST-READY kernel=6.1 mem=64 disk=vda\r\n"
+                + "HEARTBEAT n=1 up_ms=3100\r\nMEMORY-OK pass=1 pages=16384 corrupt=0\r\n"
+                + "DISK-OK seq=50\r\nHEARTBEAT n=2 up_ms=3300\r\n");
+
+        GuestHealth h = new SerialLogScan(log).update();
+
+        assertThat(h).isEqualTo(new GuestHealth(2L, 3300L, 1L, 50L, 0, false, true, "HEARTBEAT n=2 up_ms=3300"));
+    }
+
+    @Test
+    void countsCorruptionAndPanicsAndIgnoresAnUnfinishedLine() throws IOException {
+        Path log = write("HEARTBEAT n=7 up_ms=1\r\n"
+                + "MEMORY-CORRUPT page=3 expected_version=4 found=page:3,version:3,first_bad_offset:16,word:0x1\r\n"
+                + "MEMORY-BAD pass=9 pages=1 corrupt=1\r\nDISK-CORRUPT slot=1 seq=2 reason=checksum\r\n"
+                + "[    9.1] Kernel panic - not syncing: Fatal exception\r\nHEARTBEAT n=8");
+
+        GuestHealth h = new SerialLogScan(log).update();
+
+        assertThat(h.heartbeat()).as("the unterminated line does not count yet").isEqualTo(7L);
+        assertThat(h.memoryPasses()).isEqualTo(9L);
+        assertThat(h.corruptLines()).isEqualTo(3);
+        assertThat(h.panicked()).isTrue();
+        assertThat(h.ok()).isFalse();
+    }
+
+    @Test
+    void readsOnlyWhatWasAppendedAndKeepsCountingOverTheWholeFile() throws IOException {
+        Path log = write("DISK-CORRUPT slot=1 seq=2 reason=checksum\r\nHEARTBEAT n=1");
+        SerialLogScan scan = new SerialLogScan(log);
+        assertThat(scan.update().heartbeat()).isNull();
+
+        Files.writeString(log, "2 up_ms=5\r\nHEARTBEAT n=13 up_ms=6\r\n", StandardOpenOption.APPEND);
+        GuestHealth h = scan.update();
+
+        assertThat(h.heartbeat()).as("the line completed by the append").isEqualTo(13L);
+        assertThat(h.corruptLines()).isEqualTo(1);
+        assertThat(h.ok()).isFalse();
+    }
+
+    @Test
+    void startsOverWhenTheLogIsReplaced() throws IOException {
+        Path log = write("MEMORY-BAD pass=1 pages=1 corrupt=1\r\nHEARTBEAT n=99 up_ms=1\r\n");
+        SerialLogScan scan = new SerialLogScan(log);
+        assertThat(scan.update().ok()).isFalse();
+
+        Files.delete(log);
+        write("HEARTBEAT n=1 up_ms=1\r\n");
+
+        assertThat(scan.update()).isEqualTo(new GuestHealth(1L, 1L, null, null, 0, false, true, "HEARTBEAT n=1 up_ms=1"));
+    }
+
+    private Path write(String text) throws IOException {
+        Path log = tmp.resolve("serial.log");
+        Files.writeString(log, text, StandardCharsets.ISO_8859_1);
+        return log;
+    }
+}

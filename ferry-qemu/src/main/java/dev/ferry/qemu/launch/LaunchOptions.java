@@ -40,4 +40,29 @@ public record LaunchOptions(
     public LaunchOptions asIncoming() {
         return new LaunchOptions(qemuBinary, accelerator, runDir, serialLog, networks, true, firmwareUefi);
     }
+
+    public static Builder builder() { return new Builder(); }
+
+    /** Host-wide settings are set once; per-VM paths and the incoming flag per launch. */
+    public static final class Builder {
+        private String qemuBinary = "qemu-system-x86_64";
+        private Accelerator accelerator = Accelerator.TCG;
+        private Path runDir;
+        private Path serialLog;
+        private Map<String, NetworkDef> networks = Map.of();
+        private boolean incoming;
+        private String firmwareUefi;
+
+        public Builder qemuBinary(String v) { qemuBinary = v; return this; }
+        public Builder accelerator(Accelerator v) { accelerator = v; return this; }
+        public Builder runDir(Path v) { runDir = v; return this; }
+        public Builder serialLog(Path v) { serialLog = v; return this; }
+        public Builder networks(Map<String, NetworkDef> v) { networks = v; return this; }
+        public Builder incoming(boolean v) { incoming = v; return this; }
+        public Builder firmwareUefi(String v) { firmwareUefi = v; return this; }
+
+        public LaunchOptions build() {
+            return new LaunchOptions(qemuBinary, accelerator, runDir, serialLog, networks, incoming, firmwareUefi);
+        }
+    }
 }

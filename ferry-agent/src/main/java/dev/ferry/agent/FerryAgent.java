@@ -1,0 +1,79 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.host.HostInventory;
+import dev.ferry.agent.host.QemuCapabilities;
+import dev.ferry.agent.migration.MigrationService;
+import dev.ferry.agent.vm.HostSpecCheck;
+import dev.ferry.agent.vm.VmManager;
+import dev.ferry.agent.vm.VmRepository;
+import dev.ferry.api.host.NetworkDef;
+import dev.ferry.pki.TlsIdentity;
+import dev.ferry.qemu.img.QemuImg;
+import dev.ferry.qemu.launch.AcceleratorProbe;
+import dev.ferry.qemu.launch.LaunchOptions;
+import dev.ferry.web.MtlsServer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running host agent: wires the configuration, the VM manager, the inventory and the mutual-TLS
+ * API together, re-attaches to guests that outlived a previous agent, and serves until closed.
+ * Closing the agent never stops guests: QEMU processes are independent of the agent's lifetime.
+ */
+public final class FerryAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FerryAgent.class);
+
+    private final AgentConfig config;
+    private final VmManager vms;
+    private final HostInventory inventory;
+    private final MtlsServer server;
+
+    private FerryAgent(AgentConfig config, VmManager vms, HostInventory inventory, MtlsServer server) {
+        this.config = config;
+        this.vms = vms;
+        this.inventory = inventory;
+        this.server = server;
+    }
+
+    public static FerryAgent start(AgentConfig config) {
+        TlsIdentity identity = TlsIdentity.load(Path.of(config.tlsDir()));
+        Path stateDir = Path.of(config.stateDir());
+        QemuCapabilities caps = QemuCapabilities.probe(config.qemu(), stateDir.resolve("probe"));
+        AcceleratorProbe.Result accel = AcceleratorChoice.choose(config, caps, stateDir);
+        LOG.info("host {}: QEMU {}, accelerator {} ({})", config.name(), caps.version(), accel.accelerator(), accel.reason());
+        Map<String, NetworkDef> networks = config.networks().stream()
+                .collect(Collectors.toMap(NetworkDef::name, Function.identity()));
+        VmRepository repo = new VmRepository(stateDir);
+        VmManager vms = new VmManager(config.name(), repo, new HostSpecCheck(config, QemuImg.system()),
+                () -> LaunchOptions.builder().qemuBinary(config.qemu()).accelerator(accel.accelerator())
+                        .networks(networks).firmwareUefi(config.uefiFirmware()));
+        vms.reattachAll();
+        HostInventory inventory = new HostInventory(config, caps, accel.accelerator().name().toLowerCase(),
+                accel.reason(), identity.fingerprintSha256());
+        AgentApi api = new AgentApi(vms, inventory, new MigrationService(config, vms, caps.version()));
+        MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), api::register);
+        LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());
+        return new FerryAgent(config, vms, inventory, server);
+    }
+
+    public int port() { return server.port(); }
+
+    public VmManager vms() { return vms; }
+
+    public HostInventory inventory() { return inventory; }
+
+    public AgentConfig config() { return config; }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            vms.detachAll(); // guests keep running; a restarted agent re-attaches to them
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.ferry.api.migration;
+
+/**
+ * What the guest's own self-checks last said on its serial console, read by the agent that runs it.
+ * Ferry's test and demo guest prints heartbeats and memory/disk check lines; a guest that prints
+ * none of them reports nulls and {@code ok=true} (nothing bad seen).
+ *
+ * @param heartbeat     the last heartbeat counter seen, null if none
+ * @param memoryPasses  the last memory-worker pass seen, null if none
+ * @param corruptLines  how many MEMORY-CORRUPT / DISK-CORRUPT / MEMORY-BAD lines the log holds
+ * @param ok            no corruption line and no kernel panic seen
+ */
+public record GuestHealth(Long heartbeat, Long heartbeatUpMs, Long memoryPasses, Long diskSeq, long corruptLines,
+                          boolean panicked, boolean ok, String lastLine) {}

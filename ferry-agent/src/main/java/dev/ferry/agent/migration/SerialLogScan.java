@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -18,17 +19,21 @@ import java.util.Objects;
  * the bytes appended since the last one, so a log of any size costs its growth, not its length,
  * while corruption lines and panics are still counted over the whole file. Only complete lines
  * count (an unterminated last line may still grow); a log that was replaced or truncated is read
- * again from the start. Line formats are those of {@code guest/README.md}; a guest that prints
+ * again from the start. Replacement is recognised by the file's identity and, since a new file may
+ * get the old one's inode, by the bytes just before the read position no longer being the same. Line formats are those of {@code guest/README.md}; a guest that prints
  * none of them simply reports nothing. Not thread-safe: {@link GuestHealthReader} serializes calls.
  */
 final class SerialLogScan {
     private static final int CHUNK = 64 * 1024;
     /** Longer lines are cut for parsing; the guest's own lines are far shorter. */
     private static final int MAX_LINE = 4096;
+    /** How many bytes before the read position are compared to tell an appended file from a new one. */
+    private static final int CHECK_BYTES = 64;
 
     private final Path file;
     private Object fileKey;
     private long offset;
+    private byte[] beforeOffset = new byte[0];
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private Long heartbeat;
     private Long heartbeatUpMs;
@@ -51,7 +56,9 @@ final class SerialLogScan {
             reset(null);
             return health();
         }
-        if (!Objects.equals(attrs.fileKey(), fileKey) || attrs.size() < offset) reset(attrs.fileKey());
+        if (!Objects.equals(attrs.fileKey(), fileKey) || attrs.size() < offset || !sameBytesBeforeOffset()) {
+            reset(attrs.fileKey());
+        }
         if (attrs.size() > offset) readFrom(offset);
         return health();
     }
@@ -81,7 +88,26 @@ final class SerialLogScan {
                 buf.clear();
             }
             offset = pos;
+            beforeOffset = bytesBefore(ch, offset);
         }
+    }
+
+    private boolean sameBytesBeforeOffset() throws IOException {
+        if (offset == 0) return true;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return Arrays.equals(bytesBefore(ch, offset), beforeOffset);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    private static byte[] bytesBefore(FileChannel ch, long end) throws IOException {
+        int len = (int) Math.min(CHECK_BYTES, end);
+        ByteBuffer buf = ByteBuffer.allocate(len);
+        while (buf.hasRemaining() && ch.read(buf, end - len + buf.position()) > 0) {
+            // read until full; a shorter file leaves the buffer short and the comparison fails
+        }
+        return Arrays.copyOf(buf.array(), buf.position());
     }
 
     private void line(String raw) {
@@ -125,6 +151,7 @@ final class SerialLogScan {
     private void reset(Object newKey) {
         fileKey = newKey;
         offset = 0;
+        beforeOffset = new byte[0];
         partial.reset();
         heartbeat = null;
         heartbeatUpMs = null;

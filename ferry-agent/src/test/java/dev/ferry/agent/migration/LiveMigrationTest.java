@@ -77,9 +77,9 @@ class LiveMigrationTest {
         assertCode(() -> a.client().show("vm-roundtrip"), ErrorCode.VM_NOT_FOUND);
         assertNoQemu(a, "vm-roundtrip");
 
-        startMigration(b, a, "vm-roundtrip", true, null);
+        startMigration(b, a, "vm-roundtrip", true, null, Map.of("xbzrle", true, "auto-converge", true));
         MigrationStats back = awaitFinished(b, "vm-roundtrip");
-        report("b->a tls", back);
+        report("b->a tls xbzrle auto-converge", back);
         assertThat(back.status()).as("source stats: %s", back).isEqualTo("completed");
         assertGuestContinues(a, "vm-roundtrip", onB);
         b.client().finishSource("vm-roundtrip");

@@ -75,6 +75,17 @@ class SerialLogScanTest {
         assertThat(scan.update()).isEqualTo(new GuestHealth(1L, 1L, null, null, 0, false, true, "HEARTBEAT n=1 up_ms=1"));
     }
 
+    @Test
+    void startsOverWhenTheLogIsRewrittenInPlaceWithMoreContent() throws IOException {
+        Path log = write("MEMORY-BAD pass=1 pages=1 corrupt=1\r\n");
+        SerialLogScan scan = new SerialLogScan(log);
+        assertThat(scan.update().ok()).isFalse();
+
+        write("HEARTBEAT n=1 up_ms=1\r\nHEARTBEAT n=2 up_ms=2\r\nHEARTBEAT n=3 up_ms=3\r\n"); // same inode, longer
+
+        assertThat(scan.update()).isEqualTo(new GuestHealth(3L, 3L, null, null, 0, false, true, "HEARTBEAT n=3 up_ms=3"));
+    }
+
     private Path write(String text) throws IOException {
         Path log = tmp.resolve("serial.log");
         Files.writeString(log, text, StandardCharsets.ISO_8859_1);

@@ -78,11 +78,18 @@ final class TwoHosts implements AutoCloseable {
 
     /** prepareIncoming on {@code to}, then migrate on {@code from}; returns what migrate answered. */
     static MigrationStats startMigration(TestAgent from, TestAgent to, String name, boolean tls, Long maxBandwidth) {
+        return startMigration(from, to, name, tls, maxBandwidth, Map.of());
+    }
+
+    /** As above, with QEMU migration capabilities set on both ends. */
+    static MigrationStats startMigration(TestAgent from, TestAgent to, String name, boolean tls, Long maxBandwidth,
+                                         Map<String, Boolean> capabilities) {
         VmSpec spec = from.client().show(name).spec();
         String id = "m-" + System.nanoTime();
-        IncomingResponse in = to.client().prepareIncoming(new IncomingRequest(id, spec, tls, Map.of()));
+        IncomingResponse in = to.client().prepareIncoming(new IncomingRequest(id, spec, tls, capabilities));
         assertThat(in.uri()).startsWith("tcp:127.0.0.1:");
-        return from.client().migrate(name, new OutgoingRequest(id, in.uri(), tls, in.tlsHostname(), maxBandwidth, null, Map.of()));
+        return from.client().migrate(name, new OutgoingRequest(id, in.uri(), tls, in.tlsHostname(), maxBandwidth, 100,
+                capabilities));
     }
 
     static MigrationStats awaitFinished(TestAgent host, String name) {

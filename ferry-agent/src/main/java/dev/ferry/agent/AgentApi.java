@@ -2,13 +2,11 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.migration.MigrationService;
-import dev.ferry.agent.migration.MigrationStatsJson;
 import dev.ferry.agent.vm.VmManager;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.api.json.Json;
 import dev.ferry.api.migration.IncomingRequest;
-import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.migration.OutgoingRequest;
 import dev.ferry.api.spec.SpecReader;
 import dev.ferry.api.vm.StopRequest;
@@ -54,10 +52,10 @@ final class AgentApi {
     private void registerMigration(JavalinConfig config) {
         var r = config.routes;
         r.post("/v1/migrations/incoming", ctx -> ctx.json(migrations.prepareIncoming(body(ctx, IncomingRequest.class, null))));
-        r.post("/v1/vms/{name}/migrate", ctx -> stats(ctx.status(202),
-                migrations.migrate(ctx.pathParam("name"), body(ctx, OutgoingRequest.class, null))));
-        r.get("/v1/vms/{name}/migration", ctx -> stats(ctx, migrations.stats(ctx.pathParam("name"))));
-        r.post("/v1/vms/{name}/migration/cancel", ctx -> stats(ctx, migrations.cancel(ctx.pathParam("name"))));
+        r.post("/v1/vms/{name}/migrate", ctx -> ctx.status(202)
+                .json(migrations.migrate(ctx.pathParam("name"), body(ctx, OutgoingRequest.class, null))));
+        r.get("/v1/vms/{name}/migration", ctx -> ctx.json(migrations.stats(ctx.pathParam("name"))));
+        r.post("/v1/vms/{name}/migration/cancel", ctx -> ctx.json(migrations.cancel(ctx.pathParam("name"))));
         r.post("/v1/vms/{name}/discard", ctx -> {
             migrations.discard(ctx.pathParam("name"), "true".equals(ctx.queryParam("force")));
             ctx.json(Map.of("discarded", ctx.pathParam("name")));
@@ -68,10 +66,6 @@ final class AgentApi {
         });
         r.post("/v1/vms/{name}/recover-source", ctx -> ctx.json(migrations.recoverSource(ctx.pathParam("name"))));
         r.get("/v1/vms/{name}/guest-health", ctx -> ctx.json(migrations.guestHealth(ctx.pathParam("name"))));
-    }
-
-    private static void stats(Context ctx, MigrationStats stats) {
-        ctx.contentType("application/json").result(MigrationStatsJson.write(stats));
     }
 
     static <T> T body(Context ctx, Class<T> type, T whenEmpty) {

@@ -1,0 +1,180 @@
+package dev.ferry.cli.lab;
+
+import dev.ferry.api.client.AgentClient;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.vm.VmInfo;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code ferry demo} from start to end: build the guest, build a two-host lab, boot the guest on
+ * host-a, live-migrate it (back and forth for {@code --rounds}) through the controller, verify it,
+ * report, and leave the machine as it was, also on failure and on Ctrl-C (a shutdown hook runs
+ * the same {@link Teardown}). Each step is delegated to a small class of this package; this class
+ * only sequences them and decides what the user is told.
+ */
+public final class Demo {
+    private final DemoSettings settings;
+    private final MigrationFollower follower;
+    private final PrintStream out;
+    private final long t0 = System.nanoTime();
+    private final Shell shell = new Shell(30);
+    private volatile LabLayout layout;
+    private volatile Lab lab;
+    private volatile LabState state;
+    private volatile boolean interrupted;
+    private volatile boolean over;
+
+    public Demo(DemoSettings settings, MigrationFollower follower, PrintStream out) {
+        this.settings = settings;
+        this.follower = follower;
+        this.out = out;
+    }
+
+    /** Runs the demo; returns the exit code (0 only when every migration succeeded and was verified). */
+    public int run() {
+        Thread hook = new Thread(this::onInterrupt, "demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            List<MigrationRound.Result> results = runLab();
+            report(results);
+            over = true;
+            if (settings.keep()) {
+                out.println("The lab keeps running (--keep). Stop it with: "
+                        + DemoReport.ferryCommand(settings.home()) + " demo --stop --dir " + layout.dir());
+                return 0;
+            }
+            return cleanUp(false) ? 0 : 1;
+        } catch (RuntimeException e) {
+            if (interrupted) return 130;
+            over = true;
+            out.println("demo failed: " + describe(e));
+            cleanUp(true);
+            if (layout != null) out.println("logs: " + layout.logs() + " (controller, agents and the guest's console)");
+            return 1;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+    }
+
+    private List<MigrationRound.Result> runLab() {
+        say("building the demo guest (guest/build.sh)");
+        DemoGuest.Boot boot = DemoGuest.build(settings.home(), new Shell(900));
+        layout = LabLayout.create(settings.dir());
+        say("work directory " + layout.dir());
+        Lab l = Lab.open(settings.loopbackOnly(), shell, this::say, current -> lab = current);
+        record(s -> LabState.fresh(layout, l.plan().mode()));
+        LabState.markLatest(layout.dir());
+        if (settings.shape() != null) {
+            l.shape(settings.shape());
+            say("migration link shaped to " + settings.shape() + " (tc tbf)");
+        }
+        LabPki.create(layout, l.plan());
+        writeConfigs(l);
+        say("cluster CA and certificates for host-a, host-b, controller, demo-client in " + layout.pki());
+        LabServices.Running services = LabServices.start(l, layout, JavaCommand.current(), this::record, this::say);
+        LabConfigs.write(layout.cliConfig(), LabConfigs.cliYaml(layout, services.controller()));
+        bootGuest(services, boot);
+        MigrationRound round = new MigrationRound(services, layout, follower, this::say);
+        List<MigrationRound.Result> results = new ArrayList<>();
+        for (int i = 1; i <= settings.rounds(); i++) {
+            results.add(round.run(i, DemoSettings.source(i), DemoSettings.destination(i), settings.maxDowntimeMs(),
+                    settings.bandwidthMiBps()));
+        }
+        exploreHints(services, results);
+        return results;
+    }
+
+    private void writeConfigs(Lab l) {
+        for (AddressPlan.LabHost h : l.plan().hosts()) {
+            LabConfigs.write(layout.agentConfig(h.name()), LabConfigs.agentYaml(layout, h));
+        }
+        LabConfigs.write(layout.serverConfig(), LabConfigs.serverYaml(layout));
+    }
+
+    private void bootGuest(LabServices.Running services, DemoGuest.Boot boot) {
+        AgentClient a = services.agent("host-a");
+        a.define(DemoGuest.spec(boot, DemoGuest.createDisk(layout)));
+        VmInfo vm = a.start(DemoGuest.VM);
+        say("VM " + DemoGuest.VM + " started on host-a (" + DemoGuest.MEMORY_MIB + " MiB, data disk in the shared pool, QEMU pid "
+                + vm.pid() + "); waiting for the guest");
+        GuestCheck.awaitBoot(a, "host-a", layout.serialLog("host-a", DemoGuest.VM), this::say);
+    }
+
+    private List<String> explore = List.of();
+
+    private void exploreHints(LabServices.Running services, List<MigrationRound.Result> results) {
+        MigrationRound.Result last = results.get(results.size() - 1);
+        explore = DemoReport.exploreCommands(DemoReport.ferryCommand(settings.home()), layout, last.to(), last.from(),
+                services.agents().get(last.to()), last.id());
+    }
+
+    private void report(List<MigrationRound.Result> results) {
+        say("done: " + results.size() + " live migration" + (results.size() == 1 ? "" : "s") + " succeeded and verified");
+        out.println();
+        DemoReport.table(out, DemoReport.rows(results));
+        out.println();
+        out.println(settings.keep() ? "Explore the lab:" : "Explore a lab like this one: run 'ferry demo --keep', then:");
+        explore.forEach(c -> out.println("  " + c));
+        out.println();
+    }
+
+    /** Tears the lab down; true if nothing was left behind. */
+    private boolean cleanUp(boolean keepLogs) {
+        LabLayout l = layout;
+        if (l == null) return true;
+        Lab current = lab == null ? new LoopbackLab() : lab;
+        LabState s = state == null ? LabState.fresh(l, current.plan().mode()) : state;
+        List<String> problems = teardown(l, current).run(s, keepLogs);
+        if (problems == null) return true; // the other of main thread and shutdown hook did it
+        if (problems.isEmpty()) {
+            say("cleaned up: VM stopped, agents and controller stopped" + (current.plan().isNetns() ? ", namespaces removed" : "")
+                    + (keepLogs ? ", work directory removed except logs" : ", " + l.dir() + " removed"));
+            return true;
+        }
+        out.println("cleanup incomplete: " + String.join("; ", problems));
+        return false;
+    }
+
+    private Teardown teardown;
+
+    private synchronized Teardown teardown(LabLayout l, Lab current) {
+        if (teardown == null) teardown = new Teardown(l, current);
+        return teardown;
+    }
+
+    private void onInterrupt() {
+        if (over) {
+            if (!settings.keep()) cleanUp(false);
+            return;
+        }
+        interrupted = true;
+        out.println();
+        out.println("interrupted: cleaning up");
+        cleanUp(true);
+        if (layout != null) out.println("logs: " + layout.logs());
+    }
+
+    private synchronized void record(UnaryOperator<LabState> change) {
+        state = change.apply(state);
+        state.save(layout);
+    }
+
+    private void say(String message) {
+        out.printf("[%5.1fs] %s%n", (System.nanoTime() - t0) / 1e9, message);
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof LabException || e instanceof FerryException) {
+            String code = e instanceof FerryException fe ? " [" + fe.code().name() + "]" : "";
+            return e.getMessage() + code;
+        }
+        return "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

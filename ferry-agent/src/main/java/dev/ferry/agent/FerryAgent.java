@@ -31,8 +31,10 @@ public final class FerryAgent implements AutoCloseable {
     private final VmManager vms;
     private final HostInventory inventory;
     private final MtlsServer server;
+    private final MigrationService migrations;
 
-    private FerryAgent(AgentConfig config, VmManager vms, HostInventory inventory, MtlsServer server) {
+    private FerryAgent(AgentConfig config, VmManager vms, HostInventory inventory, MtlsServer server, MigrationService migrations) {
+        this.migrations = migrations;
         this.config = config;
         this.vms = vms;
         this.inventory = inventory;
@@ -54,10 +56,11 @@ public final class FerryAgent implements AutoCloseable {
         vms.reattachAll();
         HostInventory inventory = new HostInventory(config, caps, accel.accelerator().name().toLowerCase(),
                 accel.reason(), identity.fingerprintSha256());
-        AgentApi api = new AgentApi(vms, inventory, new MigrationService(config, vms, caps.version()));
+        MigrationService migrations = new MigrationService(config, vms, caps.version());
+        AgentApi api = new AgentApi(vms, inventory, migrations);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), api::register);
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());
-        return new FerryAgent(config, vms, inventory, server);
+        return new FerryAgent(config, vms, inventory, server, migrations);
     }
 
     public int port() { return server.port(); }
@@ -72,6 +75,7 @@ public final class FerryAgent implements AutoCloseable {
     public void close() {
         try {
             server.close();
+            migrations.close();
         } finally {
             vms.detachAll(); // guests keep running; a restarted agent re-attaches to them
         }

@@ -12,6 +12,7 @@ import dev.ferry.api.spec.SpecValidator;
 import dev.ferry.api.spec.VmSpec;
 import dev.ferry.qemu.qmp.QemuVersion;
 import dev.ferry.qemu.qmp.QmpCommandException;
+import dev.ferry.qemu.policy.QemuSafety;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ final class IncomingMigration {
 
     IncomingResponse prepare(IncomingRequest req) {
         VmSpec spec = validated(req);
-        LiveMigrationGate.require(hostQemu, config.name());
+        QemuSafety.requireSafeForLiveMigration(config.name(), hostQemu);
         return vms.locks().with(spec.name(), () -> {
             Claim claim = claim(spec);
             VmRuntime rt = null;

@@ -20,7 +20,7 @@ import dev.ferry.qemu.qmp.QemuVersion;
  * {@link SourceAfterMigration}), cleanup ({@link VmDiscard}) and the guest's console
  * ({@link GuestHealthReader}).
  */
-public final class MigrationService {
+public final class MigrationService implements AutoCloseable {
     private final VmManager vms;
     private final IncomingMigration incoming;
     private final OutgoingMigration outgoing;
@@ -38,9 +38,16 @@ public final class MigrationService {
         this.health = new GuestHealthReader(vms);
     }
 
-    public IncomingResponse prepareIncoming(IncomingRequest req) { return incoming.prepare(req); }
+    public IncomingResponse prepareIncoming(IncomingRequest req) {
+        IncomingResponse r = incoming.prepare(req);
+        health.watch(req.spec().name());
+        return r;
+    }
 
-    public MigrationStats migrate(String name, OutgoingRequest req) { return outgoing.start(name, req); }
+    public MigrationStats migrate(String name, OutgoingRequest req) {
+        health.watch(name);
+        return outgoing.start(name, req);
+    }
 
     /** Progress as QEMU reports it, on the source or the destination; needs a running QEMU. */
     public MigrationStats stats(String name) { return MigrationStatsReader.read(vms.requireRunning(name).qmp()); }
@@ -54,4 +61,7 @@ public final class MigrationService {
     public VmInfo recoverSource(String name) { return source.recover(name); }
 
     public GuestHealth guestHealth(String name) { return health.read(name); }
+
+    @Override
+    public void close() { health.close(); }
 }

@@ -9,6 +9,7 @@ import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.migration.OutgoingRequest;
 import dev.ferry.api.vm.VmState;
 import dev.ferry.qemu.qmp.QmpClient;
+import dev.ferry.qemu.policy.QemuSafety;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -89,7 +90,7 @@ final class OutgoingMigration {
     }
 
     private void requireCanLeave(String name, VmRuntime rt) {
-        LiveMigrationGate.require(rt.qmp().version(), config.name());
+        QemuSafety.requireSafeForLiveMigration(config.name(), rt.qmp().version());
         VmState state = rt.state();
         if (state == VmState.MIGRATED || state == VmState.INCOMING || state == VmState.CRASHED) {
             throw new FerryException(ErrorCode.INVALID_STATE, "VM '" + name + "' is " + state.json() + " on " + config.name()

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * What one guest's serial log has said so far, kept up to date incrementally: each call reads only
@@ -42,9 +43,19 @@ final class SerialLogScan {
     private long corruptLines;
     private boolean panicked;
     private String lastLine;
+    private Long firstHeartbeatSeenAt;
+    private Long lastHeartbeatSeenAt;
+    private Long heartbeatPeriod;
+    private final LongSupplier clockMs;
 
     SerialLogScan(Path file) {
+        this(file, System::currentTimeMillis);
+    }
+
+    /** {@code clockMs}: the host clock that stamps when a heartbeat line was first seen. */
+    SerialLogScan(Path file, LongSupplier clockMs) {
         this.file = file;
+        this.clockMs = clockMs;
     }
 
     /** Reads what was appended since the last call and returns the health seen over the whole log. */
@@ -65,7 +76,7 @@ final class SerialLogScan {
 
     GuestHealth health() {
         return new GuestHealth(heartbeat, heartbeatUpMs, memoryPasses, diskSeq, corruptLines, panicked,
-                corruptLines == 0 && !panicked, lastLine);
+                corruptLines == 0 && !panicked, lastLine, firstHeartbeatSeenAt, lastHeartbeatSeenAt, heartbeatPeriod);
     }
 
     private void readFrom(long start) throws IOException {
@@ -118,7 +129,12 @@ final class SerialLogScan {
         if (has(line, "MEMORY-CORRUPT") || has(line, "DISK-CORRUPT")) corruptLines++;
         if (has(line, "HEARTBEAT")) {
             heartbeat = field(line, "HEARTBEAT", "n", heartbeat);
-            heartbeatUpMs = field(line, "HEARTBEAT", "up_ms", heartbeatUpMs);
+            Long up = field(line, "HEARTBEAT", "up_ms", null);
+            if (up != null && heartbeatUpMs != null && up > heartbeatUpMs) heartbeatPeriod = up - heartbeatUpMs;
+            if (up != null) heartbeatUpMs = up;
+            long now = clockMs.getAsLong();
+            if (firstHeartbeatSeenAt == null) firstHeartbeatSeenAt = now;
+            lastHeartbeatSeenAt = now;
         } else if (has(line, "MEMORY-OK")) {
             memoryPasses = field(line, "MEMORY-OK", "pass", memoryPasses);
         } else if (has(line, "MEMORY-BAD")) {
@@ -160,5 +176,8 @@ final class SerialLogScan {
         corruptLines = 0;
         panicked = false;
         lastLine = null;
+        firstHeartbeatSeenAt = null;
+        lastHeartbeatSeenAt = null;
+        heartbeatPeriod = null;
     }
 }

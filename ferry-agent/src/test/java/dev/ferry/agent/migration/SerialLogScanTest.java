@@ -19,7 +19,7 @@ class SerialLogScanTest {
     void aMissingLogReportsNothingAndOk() throws IOException {
         GuestHealth h = new SerialLogScan(tmp.resolve("none.log")).update();
 
-        assertThat(h).isEqualTo(new GuestHealth(null, null, null, null, 0, false, true, null));
+        assertThat(h).isEqualTo(new GuestHealth(null, null, null, null, 0, false, true, null, null, null, null));
     }
 
     @Test
@@ -28,9 +28,10 @@ class SerialLogScanTest {
                 + "HEARTBEAT n=1 up_ms=3100\r\nMEMORY-OK pass=1 pages=16384 corrupt=0\r\n"
                 + "DISK-OK seq=50\r\nHEARTBEAT n=2 up_ms=3300\r\n");
 
-        GuestHealth h = new SerialLogScan(log).update();
+        GuestHealth h = new SerialLogScan(log, () -> 1000L).update();
 
-        assertThat(h).isEqualTo(new GuestHealth(2L, 3300L, 1L, 50L, 0, false, true, "HEARTBEAT n=2 up_ms=3300"));
+        assertThat(h).isEqualTo(new GuestHealth(2L, 3300L, 1L, 50L, 0, false, true, "HEARTBEAT n=2 up_ms=3300",
+                1000L, 1000L, 200L));
     }
 
     @Test
@@ -66,24 +67,42 @@ class SerialLogScanTest {
     @Test
     void startsOverWhenTheLogIsReplaced() throws IOException {
         Path log = write("MEMORY-BAD pass=1 pages=1 corrupt=1\r\nHEARTBEAT n=99 up_ms=1\r\n");
-        SerialLogScan scan = new SerialLogScan(log);
+        SerialLogScan scan = new SerialLogScan(log, () -> 5L);
         assertThat(scan.update().ok()).isFalse();
 
         Files.delete(log);
         write("HEARTBEAT n=1 up_ms=1\r\n");
 
-        assertThat(scan.update()).isEqualTo(new GuestHealth(1L, 1L, null, null, 0, false, true, "HEARTBEAT n=1 up_ms=1"));
+        assertThat(scan.update()).isEqualTo(new GuestHealth(1L, 1L, null, null, 0, false, true, "HEARTBEAT n=1 up_ms=1",
+                5L, 5L, null));
     }
 
     @Test
     void startsOverWhenTheLogIsRewrittenInPlaceWithMoreContent() throws IOException {
         Path log = write("MEMORY-BAD pass=1 pages=1 corrupt=1\r\n");
-        SerialLogScan scan = new SerialLogScan(log);
+        SerialLogScan scan = new SerialLogScan(log, () -> 7L);
         assertThat(scan.update().ok()).isFalse();
 
         write("HEARTBEAT n=1 up_ms=1\r\nHEARTBEAT n=2 up_ms=2\r\nHEARTBEAT n=3 up_ms=3\r\n"); // same inode, longer
 
-        assertThat(scan.update()).isEqualTo(new GuestHealth(3L, 3L, null, null, 0, false, true, "HEARTBEAT n=3 up_ms=3"));
+        assertThat(scan.update()).isEqualTo(new GuestHealth(3L, 3L, null, null, 0, false, true, "HEARTBEAT n=3 up_ms=3",
+                7L, 7L, 1L));
+    }
+
+    @Test
+    void stampsWhenTheFirstAndTheLatestHeartbeatAppearedOnThisHost() throws IOException {
+        long[] now = {100};
+        Path log = write("HEARTBEAT n=41 up_ms=4000\r\n");
+        SerialLogScan scan = new SerialLogScan(log, () -> now[0]);
+        scan.update();
+
+        now[0] = 350;
+        Files.writeString(log, "HEARTBEAT n=42 up_ms=4100\r\n", StandardOpenOption.APPEND);
+        GuestHealth h = scan.update();
+
+        assertThat(h.firstHeartbeatSeenAtMs()).isEqualTo(100L);
+        assertThat(h.lastHeartbeatSeenAtMs()).isEqualTo(350L);
+        assertThat(h.heartbeatPeriodMs()).as("from the guest's own clock").isEqualTo(100L);
     }
 
     private Path write(String text) throws IOException {

@@ -52,7 +52,7 @@ public final class Demo {
             over = true;
             out.println("demo failed: " + describe(e));
             cleanUp(true);
-            if (layout != null) out.println("logs: " + layout.logs() + " (controller, agents and the guest's console)");
+            printLogsHint();
             return 1;
         } finally {
             try {
@@ -66,9 +66,9 @@ public final class Demo {
     private List<MigrationRound.Result> runLab() {
         say("building the demo guest (guest/build.sh)");
         DemoGuest.Boot boot = DemoGuest.build(settings.home(), new Shell(900));
+        Lab l = Lab.open(settings.loopbackOnly(), shell, this::say, current -> lab = current);
         layout = LabLayout.create(settings.dir());
         say("work directory " + layout.dir());
-        Lab l = Lab.open(settings.loopbackOnly(), shell, this::say, current -> lab = current);
         record(s -> LabState.fresh(layout, l.plan().mode()));
         LabState.markLatest(layout.dir());
         if (settings.shape() != null) {
@@ -128,18 +128,31 @@ public final class Demo {
     /** Tears the lab down; true if nothing was left behind. */
     private boolean cleanUp(boolean keepLogs) {
         LabLayout l = layout;
-        if (l == null) return true;
+        if (l == null) return destroyNetworkOnly();
         Lab current = lab == null ? new LoopbackLab() : lab;
         LabState s = state == null ? LabState.fresh(l, current.plan().mode()) : state;
         List<String> problems = teardown(l, current).run(s, keepLogs);
         if (problems == null) return true; // the other of main thread and shutdown hook did it
         if (problems.isEmpty()) {
             say("cleaned up: VM stopped, agents and controller stopped" + (current.plan().isNetns() ? ", namespaces removed" : "")
-                    + (keepLogs ? ", work directory removed except logs" : ", " + l.dir() + " removed"));
+                    + (java.nio.file.Files.exists(l.logs()) ? ", work directory removed except logs" : ", " + l.dir() + " removed"));
             return true;
         }
         out.println("cleanup incomplete: " + String.join("; ", problems));
         return false;
+    }
+
+    /** A failure between building the network and creating the work directory leaves only the network. */
+    private boolean destroyNetworkOnly() {
+        Lab current = lab;
+        if (current == null) return true;
+        try {
+            current.destroy();
+            return true;
+        } catch (LabException e) {
+            out.println("cleanup incomplete: " + e.getMessage());
+            return false;
+        }
     }
 
     private Teardown teardown;
@@ -158,7 +171,13 @@ public final class Demo {
         out.println();
         out.println("interrupted: cleaning up");
         cleanUp(true);
-        if (layout != null) out.println("logs: " + layout.logs());
+        printLogsHint();
+    }
+
+    private void printLogsHint() {
+        if (layout != null && java.nio.file.Files.isDirectory(layout.logs())) {
+            out.println("logs: " + layout.logs() + " (controller, agents and the guest's console)");
+        }
     }
 
     private synchronized void record(UnaryOperator<LabState> change) {

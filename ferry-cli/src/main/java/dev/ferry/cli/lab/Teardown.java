@@ -85,6 +85,7 @@ public final class Teardown {
 
     private void removeFiles(boolean keepLogs, List<String> problems) {
         if (keepLogs) copySerialLogs();
+        if (keepLogs && isEmpty(layout.logs())) keepLogs = false; // nothing ran: nothing worth keeping
         try (Stream<Path> walk = Files.walk(layout.dir())) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 if (keepLogs && (p.startsWith(layout.logs()) || p.equals(layout.dir()))) continue;
@@ -92,6 +93,14 @@ public final class Teardown {
             }
         } catch (IOException e) {
             problems.add("could not remove " + layout.dir() + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> s = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
         }
     }
 

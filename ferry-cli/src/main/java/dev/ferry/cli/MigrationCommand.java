@@ -1,0 +1,126 @@
+package dev.ferry.cli;
+
+import dev.ferry.api.client.ControllerClient;
+import dev.ferry.api.migration.MigrationRequest;
+import dev.ferry.api.migration.MigrationView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry migration ...}: start, follow, inspect and abort migrations. */
+@Command(name = "migration", description = "Start, watch, list, show and abort migrations.",
+        subcommands = {MigrationCommand.Start.class, MigrationCommand.ListJobs.class, MigrationCommand.Show.class,
+                MigrationCommand.Abort.class, MigrationCommand.Watch.class})
+final class MigrationCommand {
+
+    @Command(name = "start", description = "Live-migrate a running VM to another host (the stream is TLS-encrypted).")
+    static final class Start implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "VM")
+        String vm;
+
+        @Option(names = "--to", required = true, description = "destination host")
+        String to;
+
+        @Option(names = "--max-downtime", description = "longest pause the guest may see, in ms (default 300)")
+        Integer maxDowntime;
+
+        @Option(names = "--bandwidth", description = "cap on the migration stream, MiB/s (default: none)")
+        Integer bandwidth;
+
+        @Option(names = "--insecure", description = "send guest memory in plaintext instead of TLS")
+        boolean insecure;
+
+        @Option(names = "--watch", description = "follow the migration until it ends")
+        boolean watch;
+
+        @Override
+        public Integer call() {
+            boolean json = client.json();
+            ControllerClient c = HostCommand.controller(client);
+            MigrationView v = c.startMigration(new MigrationRequest(vm, to, maxDowntime, bandwidth, insecure ? Boolean.TRUE : null));
+            if (!watch) {
+                if (json) Output.json(System.out, v);
+                else System.out.println("migration " + v.id() + " started: " + v.vm() + " " + v.source() + " -> " + v.destination());
+                return 0;
+            }
+            return ProgressView.follow(c, v.id(), json);
+        }
+    }
+
+    @Command(name = "watch", description = "Follow a migration: a progress bar on a terminal, JSON lines otherwise.")
+    static final class Watch implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return ProgressView.follow(HostCommand.controller(client), id, client.json());
+        }
+    }
+
+    @Command(name = "list", description = "List recent migrations.")
+    static final class ListJobs implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Override
+        public Integer call() {
+            List<MigrationView> all = HostCommand.controller(client).migrations();
+            if (client.json()) {
+                Output.json(System.out, all);
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("ID", "VM", "FROM", "TO", "STATE", "PHASE", "CREATED"));
+            for (MigrationView m : all) {
+                rows.add(List.of(m.id(), m.vm(), m.source(), m.destination(), m.state(), m.phase(), String.valueOf(m.createdAt())));
+            }
+            Output.table(System.out, rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show one migration with its history.")
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            MigrationView m = HostCommand.controller(client).migration(id);
+            if (client.json()) Output.json(System.out, m);
+            else ProgressView.summary(System.out, m, true);
+            return 0;
+        }
+    }
+
+    @Command(name = "abort", description = "Abort a running migration; the VM keeps running on its source.")
+    static final class Abort implements Callable<Integer> {
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            MigrationView m = HostCommand.controller(client).abort(id);
+            if (client.json()) Output.json(System.out, m);
+            else System.out.println("abort requested for " + m.id() + " (" + m.vm() + ", phase " + m.phase() + ")");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ferry.controller;
+
+import dev.ferry.controller.host.AgentDirectory;
+import dev.ferry.controller.host.HostRegistry;
+import dev.ferry.controller.migration.MigrationEngine;
+import dev.ferry.controller.migration.MigrationMetrics;
+import dev.ferry.controller.migration.Reconciler;
+import dev.ferry.controller.store.Database;
+import dev.ferry.pki.TlsIdentity;
+import dev.ferry.web.MtlsServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.ferry.controller.store.MigrationRecord;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running controller: opens the database, registers the configured hosts, settles migrations a
+ * previous controller left unfinished, serves the API over mutual TLS, and keeps the inventory
+ * fresh by polling the agents. Everything it knows is in the database, so it can be killed at any
+ * moment and started again.
+ */
+public final class FerryController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FerryController.class);
+
+    private final Database db;
+    private final MigrationEngine engine;
+    private final MtlsServer server;
+    private final ScheduledExecutorService background;
+
+    private FerryController(Database db, MigrationEngine engine, MtlsServer server, ScheduledExecutorService background) {
+        this.db = db;
+        this.engine = engine;
+        this.server = server;
+        this.background = background;
+    }
+
+    public static FerryController start(ServerConfig config) {
+        TlsIdentity identity = TlsIdentity.load(Path.of(config.tlsDir()));
+        try {
+            Files.createDirectories(Path.of(config.stateDir()));
+        } catch (java.io.IOException e) {
+            throw new dev.ferry.api.error.FerryException(dev.ferry.api.error.ErrorCode.IO_ERROR,
+                    "cannot create " + config.stateDir() + ": " + e.getMessage());
+        }
+        Database db = Database.open(config.databaseConfig());
+        AgentDirectory agents = new AgentDirectory(identity.sslContext(), db.hosts());
+        HostRegistry registry = new HostRegistry(db.hosts(), db.vms(), agents);
+        for (ServerConfig.Host h : config.hosts()) {
+            try {
+                registry.register(h.name(), h.url());
+            } catch (RuntimeException e) {
+                LOG.warn("host {} ({}) not registered yet: {}", h.name(), h.url(), e.getMessage());
+            }
+        }
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics));
+        Reconciler reconciler = new Reconciler(db.migrations(), agents);
+        AtomicReference<List<MigrationRecord>> orphans =
+                new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished()));
+        ScheduledExecutorService bg = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "inventory-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        bg.scheduleWithFixedDelay(() -> {
+            try {
+                registry.syncAll();
+                if (!orphans.get().isEmpty()) orphans.set(reconciler.reconcile(orphans.get()));
+            } catch (RuntimeException e) {
+                LOG.warn("inventory sync failed: {}", e.getMessage());
+            }
+        }, config.syncSeconds(), config.syncSeconds(), TimeUnit.SECONDS);
+        ControllerApi api = new ControllerApi(db.hosts(), db.vms(), registry, engine, metrics);
+        MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), api::register);
+        LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
+        return new FerryController(db, engine, server, bg);
+    }
+
+    public int port() { return server.port(); }
+
+    public MigrationEngine engine() { return engine; }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        server.close();
+        engine.close();
+        db.close();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.ferry.controller;
+
+import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.json.Json;
+import dev.ferry.controller.store.DatabaseConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The controller's configuration file ({@code ferry server --config server.yaml}): where it listens,
+ * its certificate, its state directory, the database (SQLite in the state directory unless a
+ * PostgreSQL JDBC URL is given) and the hosts to register at start.
+ */
+public record ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts,
+                           Integer syncIntervalSeconds) {
+
+    public record Database(String jdbcUrl, String user, String password) {}
+
+    public record Host(String name, String url) {}
+
+    public ServerConfig {
+        hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    public static ServerConfig load(Path file) {
+        ServerConfig c;
+        try {
+            c = Json.yaml().readValue(file.toFile(), ServerConfig.class);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "cannot read server config " + file + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        List<String> p = new ArrayList<>();
+        if (c.listen == null || !c.listen.matches(".+:\\d+")) p.add("listen must be host:port");
+        if (c.stateDir == null) p.add("stateDir is required");
+        if (c.tlsDir == null) p.add("tlsDir is required (a directory issued by 'ferry pki issue')");
+        if (!p.isEmpty()) throw new FerryException(ErrorCode.INVALID_ARGUMENT, file + ": " + String.join("; ", p));
+        return c;
+    }
+
+    public DatabaseConfig databaseConfig() {
+        if (database == null || database.jdbcUrl() == null) return DatabaseConfig.sqlite(Path.of(stateDir, "ferry.db"));
+        return new DatabaseConfig(database.jdbcUrl(), database.user(), database.password());
+    }
+
+    public String listenHost() { return listen.substring(0, listen.lastIndexOf(':')); }
+
+    public int listenPort() { return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)); }
+
+    public int syncSeconds() { return syncIntervalSeconds == null ? 5 : syncIntervalSeconds; }
+}

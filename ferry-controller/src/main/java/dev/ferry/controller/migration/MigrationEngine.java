@@ -1,0 +1,154 @@
+package dev.ferry.controller.migration;
+
+import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.migration.MigrationEvent;
+import dev.ferry.api.migration.MigrationRequest;
+import dev.ferry.api.migration.MigrationResult;
+import dev.ferry.api.migration.MigrationStats;
+import dev.ferry.api.migration.MigrationView;
+import dev.ferry.api.spec.SpecValidator;
+import dev.ferry.controller.host.AgentDirectory;
+import dev.ferry.controller.host.HostRegistry;
+import dev.ferry.controller.migration.phase.FinishPhase;
+import dev.ferry.controller.migration.phase.PrepareDestinationPhase;
+import dev.ferry.controller.migration.phase.SwitchoverPhase;
+import dev.ferry.controller.migration.phase.TransferPhase;
+import dev.ferry.controller.migration.phase.ValidatePhase;
+import dev.ferry.controller.migration.phase.VerifyPhase;
+import dev.ferry.controller.store.MigrationRecord;
+import dev.ferry.controller.store.MigrationStore;
+import dev.ferry.controller.store.VmRecord;
+import dev.ferry.controller.store.VmStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Accepts migration requests, turns each into a persisted job and runs it on its own thread
+ * through the phases validate, prepare-destination, transfer, switchover, verify, finish. The
+ * job's database row is the VM's lock: the store refuses a second unfinished job for the same VM,
+ * so the refusal holds across threads and controller restarts. Abort flags the job; phases check
+ * the flag between steps and the transfer phase cancels QEMU's stream.
+ */
+public final class MigrationEngine implements AutoCloseable {
+    private final MigrationStore store;
+    private final VmStore vms;
+    private final AgentDirectory agents;
+    private final HostRegistry registry;
+    private final MigrationMetrics metrics;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "migration");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, AtomicBoolean> aborts = new ConcurrentHashMap<>();
+
+    public MigrationEngine(MigrationStore store, VmStore vms, AgentDirectory agents, HostRegistry registry, MigrationMetrics metrics) {
+        this.store = store;
+        this.vms = vms;
+        this.agents = agents;
+        this.registry = registry;
+        this.metrics = metrics;
+    }
+
+    public MigrationView start(MigrationRequest req) {
+        validate(req);
+        agents.client(req.to());
+        VmRecord vm = vms.find(req.vm()).orElseGet(() -> {
+            registry.syncAll();
+            return vms.find(req.vm()).orElseThrow(() ->
+                    new FerryException(ErrorCode.VM_NOT_FOUND, "no VM named '" + req.vm() + "' runs on any registered host"));
+        });
+        String id = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        MigrationRecord rec = store.create(new MigrationRecord(id, req.vm(), vm.host(), req.to(), "live", "running", "queued",
+                MigrationViews.write(req), null, null, null, null, false, now, now, null));
+        store.addEvent(id, "info", "VM '" + req.vm() + "' locked for migration " + vm.host() + " -> " + req.to(), null);
+        AtomicBoolean abort = new AtomicBoolean();
+        aborts.put(id, abort);
+        metrics.started();
+        MigrationContext ctx = new MigrationContext(id, req, vm.host(), agents.client(vm.host()), agents.client(req.to()),
+                abort::get, new StoreJournal(id, store));
+        pool.submit(() -> execute(ctx));
+        return view(rec.id());
+    }
+
+    public MigrationView abort(String id) {
+        MigrationRecord r = record(id);
+        if (r.finishedAt() != null) {
+            throw new FerryException(ErrorCode.INVALID_STATE, "migration " + id + " has already ended (" + r.state() + ")");
+        }
+        store.requestAbort(id);
+        AtomicBoolean flag = aborts.get(id);
+        if (flag != null) flag.set(true);
+        store.addEvent(id, "info", "abort requested", null);
+        return view(id);
+    }
+
+    public MigrationView view(String id) {
+        List<MigrationEvent> events = store.events(id).stream()
+                .map(e -> new MigrationEvent(e.at(), e.kind(), e.message())).toList();
+        return MigrationViews.of(record(id), events);
+    }
+
+    public List<MigrationView> list(int limit) {
+        return store.list(limit).stream().map(r -> MigrationViews.of(r, null)).toList();
+    }
+
+    private void execute(MigrationContext ctx) {
+        long t0 = System.nanoTime();
+        MigrationRunner.Outcome out = new MigrationRunner(phases()).run(ctx);
+        MigrationResult result = out.succeeded() ? result(ctx) : null;
+        String state = out.succeeded() ? "succeeded" : out.error().code() == ErrorCode.MIGRATION_ABORTED ? "aborted" : "failed";
+        if (out.succeeded()) {
+            vms.upsert(new VmRecord(ctx.vm(), ctx.destinationHost(), "running", MigrationViews.write(ctx.spec()), Instant.now()));
+        }
+        store.finish(ctx.id(), state, MigrationViews.write(result),
+                out.succeeded() ? null : out.error().code().name(),
+                out.succeeded() ? null : out.error().getMessage() + (out.cleanedUp() ? "" : " (cleanup incomplete, see events)"));
+        aborts.remove(ctx.id());
+        metrics.finished(ctx.vm(), ctx.sourceHost(), ctx.destinationHost(), state, Duration.ofNanos(System.nanoTime() - t0), result);
+        registry.sync(ctx.sourceHost());
+        registry.sync(ctx.destinationHost());
+    }
+
+    static List<Phase> phases() {
+        return List.of(new ValidatePhase(), new PrepareDestinationPhase(), new TransferPhase(), new SwitchoverPhase(),
+                new VerifyPhase(), new FinishPhase());
+    }
+
+    private static MigrationResult result(MigrationContext ctx) {
+        MigrationStats s = ctx.lastStats();
+        Long before = ctx.sourceHealth() == null ? null : ctx.sourceHealth().heartbeat();
+        Long after = ctx.destinationHealth() == null ? null : ctx.destinationHealth().heartbeat();
+        return new MigrationResult(s.totalTimeMs(), s.downtimeMs(), HeartbeatGap.of(ctx.sourceHealth(), ctx.destinationHealth()),
+                s.transferredBytes(), s.iterations(), before, after);
+    }
+
+    private static void validate(MigrationRequest req) {
+        if (req.vm() == null || !SpecValidator.NAME.matcher(req.vm()).matches()) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "vm is missing or not a valid VM name");
+        }
+        if (req.to() == null || req.to().isBlank()) throw new FerryException(ErrorCode.INVALID_ARGUMENT, "to (destination host) is required");
+        if (req.maxDowntimeMs() != null && (req.maxDowntimeMs() < 1 || req.maxDowntimeMs() > 60_000)) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "max downtime must be between 1 and 60000 ms");
+        }
+        if (req.bandwidthMiBps() != null && req.bandwidthMiBps() < 1) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "bandwidth must be at least 1 MiB/s");
+        }
+    }
+
+    private MigrationRecord record(String id) {
+        return store.find(id).orElseThrow(() -> new FerryException(ErrorCode.MIGRATION_NOT_FOUND, "no migration with id " + id));
+    }
+
+    @Override
+    public void close() { pool.shutdownNow(); }
+}

@@ -1,0 +1,109 @@
+package dev.ferry.controller.migration;
+
+import dev.ferry.api.client.AgentClient;
+import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.migration.MigrationStats;
+import dev.ferry.api.vm.VmState;
+import dev.ferry.controller.host.AgentDirectory;
+import dev.ferry.controller.store.MigrationRecord;
+import dev.ferry.controller.store.MigrationStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes or rolls back the jobs a previous controller left unfinished (it crashed or was killed).
+ * It asks both agents which side holds the guest and acts on that, never on what the job row
+ * says: destination running and source paused-after-migration means the move happened, so the
+ * source copy is removed; source still running means it did not, so the destination copy is
+ * removed. A transfer still streaming is cancelled first. The rule it keeps: never both sides
+ * running, never none.
+ */
+public final class Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final MigrationStore store;
+    private final AgentDirectory agents;
+
+    public Reconciler(MigrationStore store, AgentDirectory agents) {
+        this.store = store;
+        this.agents = agents;
+    }
+
+    /**
+     * Settles the given jobs, which must be ones no running engine owns (the unfinished jobs found at
+     * start-up). Returns those that could not be settled yet because an agent did not answer.
+     */
+    public List<MigrationRecord> reconcile(List<MigrationRecord> jobs) {
+        List<MigrationRecord> pending = new ArrayList<>();
+        for (MigrationRecord r : jobs) {
+            try {
+                reconcile(store.find(r.id()).orElse(r));
+            } catch (FerryException e) {
+                pending.add(r);
+                LOG.warn("cannot reconcile migration {} yet: {}", r.id(), e.getMessage());
+                store.addEvent(r.id(), "warning", "reconciliation postponed: " + e.getMessage(), null);
+            }
+        }
+        return pending;
+    }
+
+    void reconcile(MigrationRecord r) {
+        AgentClient src = agents.client(r.sourceHost());
+        AgentClient dst = agents.client(r.destHost());
+        store.addEvent(r.id(), "phase", "reconcile", null);
+        Optional<VmState> s = state(src, r.vm());
+        if (s.isPresent() && (s.get() == VmState.RUNNING || s.get() == VmState.PAUSED)) {
+            MigrationStats st = src.cancelMigration(r.vm());
+            for (int i = 0; i < 40 && !st.isFinished() && !st.status().equals("none"); i++) {
+                sleep();
+                st = src.migrationStats(r.vm());
+            }
+            s = state(src, r.vm());
+        }
+        Optional<VmState> d = state(dst, r.vm());
+        if (d.orElse(null) == VmState.RUNNING && (s.isEmpty() || s.get() == VmState.MIGRATED || s.get() == VmState.SHUTOFF)) {
+            if (s.isPresent() && s.get() == VmState.MIGRATED) src.finishSource(r.vm());
+            else if (s.isPresent()) src.delete(r.vm());
+            finish(r, "succeeded", null, null, "completed by reconciliation: the guest runs on " + r.destHost());
+        } else if (s.isPresent() && (s.get() == VmState.RUNNING || s.get() == VmState.PAUSED)) {
+            if (d.isPresent()) dst.discard(r.vm(), true);
+            finish(r, r.abortRequested() ? "aborted" : "failed", ErrorCode.MIGRATION_FAILED.name(),
+                    "the controller stopped during phase " + r.phase() + "; rolled back, the guest runs on " + r.sourceHost(), null);
+        } else if (s.isPresent() && s.get() == VmState.MIGRATED) {
+            if (d.isPresent()) dst.discard(r.vm(), true);
+            src.recoverSource(r.vm());
+            finish(r, "failed", ErrorCode.MIGRATION_FAILED.name(), "the destination copy did not survive; the guest was resumed on "
+                    + r.sourceHost(), null);
+        } else {
+            finish(r, "failed", ErrorCode.INTERNAL.name(), "the guest runs on neither " + r.sourceHost() + " (" + s.map(VmState::json)
+                    .orElse("absent") + ") nor " + r.destHost() + " (" + d.map(VmState::json).orElse("absent") + "); needs an operator", null);
+        }
+    }
+
+    private void finish(MigrationRecord r, String state, String code, String error, String note) {
+        store.addEvent(r.id(), "info", note != null ? note : error, null);
+        store.finish(r.id(), state, null, code, error);
+        LOG.info("reconciled migration {}: {}", r.id(), note != null ? note : error);
+    }
+
+    private static Optional<VmState> state(AgentClient agent, String vm) {
+        try {
+            return Optional.of(agent.show(vm).state());
+        } catch (FerryException e) {
+            if (e.code() == ErrorCode.VM_NOT_FOUND) return Optional.empty();
+            throw e;
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

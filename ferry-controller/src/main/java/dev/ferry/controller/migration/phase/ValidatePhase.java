@@ -1,0 +1,65 @@
+package dev.ferry.controller.migration.phase;
+
+import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.host.HostInfo;
+import dev.ferry.api.spec.DiskSpec;
+import dev.ferry.api.vm.VmInfo;
+import dev.ferry.api.vm.VmState;
+import dev.ferry.controller.migration.MigrationContext;
+import dev.ferry.controller.migration.Phase;
+import dev.ferry.qemu.policy.QemuSafety;
+import java.nio.file.Path;
+
+/**
+ * Checks, before anything changes, that this migration can work: the VM runs on the source, both
+ * QEMUs are safe for live migration, both hosts use the same accelerator, the destination knows
+ * the VM's machine type and CPU model and has the memory, and every disk sits on storage that
+ * both hosts share. A refusal here leaves everything exactly as it was.
+ */
+public final class ValidatePhase implements Phase {
+    private static final long MEMORY_OVERHEAD_MIB = 64;
+
+    @Override
+    public String name() { return "validate"; }
+
+    @Override
+    public void run(MigrationContext ctx) {
+        if (ctx.sourceHost().equals(ctx.destinationHost())) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "VM '" + ctx.vm() + "' already runs on " + ctx.sourceHost());
+        }
+        VmInfo vm = ctx.source().show(ctx.vm());
+        if (vm.state() != VmState.RUNNING && vm.state() != VmState.PAUSED) {
+            throw new FerryException(ErrorCode.VM_NOT_RUNNING, "VM '" + ctx.vm() + "' is " + vm.state().json() + " on "
+                    + ctx.sourceHost() + "; live migration needs it running");
+        }
+        HostInfo src = ctx.source().host();
+        HostInfo dst = ctx.destination().host();
+        QemuSafety.requireSafeForLiveMigration(src.name(), src.qemuVersion());
+        QemuSafety.requireSafeForLiveMigration(dst.name(), dst.qemuVersion());
+        if (!src.accelerator().equals(dst.accelerator())) {
+            throw new FerryException(ErrorCode.INVALID_STATE, ctx.sourceHost() + " runs guests with " + src.accelerator() + " but "
+                    + dst.name() + " with " + dst.accelerator() + "; a guest cannot move between accelerators");
+        }
+        String machine = vm.spec().machine() == null ? "q35" : vm.spec().machine();
+        require(dst.machineTypes().contains(machine), dst.name() + "'s QEMU has no machine type '" + machine + "'");
+        String cpu = vm.spec().cpuModel() == null ? "qemu64" : vm.spec().cpuModel();
+        require(dst.cpuModels().contains(cpu), dst.name() + "'s QEMU has no CPU model '" + cpu + "'");
+        require(dst.memoryAvailableMiB() >= vm.spec().memoryMiB() + MEMORY_OVERHEAD_MIB, dst.name() + " has "
+                + dst.memoryAvailableMiB() + " MiB available; '" + ctx.vm() + "' needs " + vm.spec().memoryMiB() + " MiB");
+        for (DiskSpec d : vm.spec().disks()) {
+            require(onSharedPool(src, d) && onSharedPool(dst, d), "disk '" + d.id() + "' (" + d.path()
+                    + ") is not on a storage pool marked shared on both hosts; this migration mode needs shared storage");
+        }
+        ctx.prepared(src, dst, vm.spec());
+    }
+
+    private static boolean onSharedPool(HostInfo host, DiskSpec d) {
+        Path p = Path.of(d.path()).normalize();
+        return host.pools().stream().anyMatch(pool -> pool.shared() && p.startsWith(Path.of(pool.path()).normalize()));
+    }
+
+    private static void require(boolean ok, String why) {
+        if (!ok) throw new FerryException(ErrorCode.INVALID_STATE, why);
+    }
+}

@@ -19,6 +19,8 @@ import java.util.Map;
 public final class TransferPhase implements Phase {
     static final Duration POLL = Duration.ofMillis(250);
     private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
+    /** "No cap": QEMU's own default would silently cap the stream at 128 MiB/s. */
+    static final long UNCAPPED_BYTES_PER_SEC = 1L << 40;
 
     @Override
     public String name() { return "transfer"; }
@@ -28,7 +30,7 @@ public final class TransferPhase implements Phase {
         Integer bw = ctx.request().bandwidthMiBps();
         ctx.sourceHealth(ctx.source().guestHealth(ctx.vm()));
         OutgoingRequest req = new OutgoingRequest(ctx.id(), ctx.incoming().uri(), !ctx.request().isInsecure(),
-                ctx.incoming().tlsHostname(), bw == null ? null : bw * 1024L * 1024L, ctx.request().maxDowntimeOrDefault(), Map.of());
+                ctx.incoming().tlsHostname(), bw == null ? UNCAPPED_BYTES_PER_SEC : bw * 1024L * 1024L, ctx.request().maxDowntimeOrDefault(), Map.of());
         ctx.source().migrate(ctx.vm(), req);
         ctx.transferStarted();
         follow(ctx);

@@ -48,11 +48,16 @@ public final class SerialLog {
         return out;
     }
 
+    /** How many complete lines there are now; pass it to {@link #awaitLine(String, Duration, int)} to wait for new ones. */
+    public int lineCount() { return lines().size(); }
+
     /** The last complete line in which {@code regex} is found, if any. */
-    public Optional<String> lastMatch(String regex) {
+    public Optional<String> lastMatch(String regex) { return lastMatch(regex, 0); }
+
+    private Optional<String> lastMatch(String regex, int fromLine) {
         Pattern p = Pattern.compile(regex);
         List<String> lines = lines();
-        for (int i = lines.size() - 1; i >= 0; i--) {
+        for (int i = lines.size() - 1; i >= Math.max(0, fromLine); i--) {
             if (p.matcher(lines.get(i)).find()) return Optional.of(lines.get(i));
         }
         return Optional.empty();
@@ -60,11 +65,17 @@ public final class SerialLog {
 
     public boolean contains(String regex) { return lastMatch(regex).isPresent(); }
 
-    /** Waits until a complete line matches {@code regex} ({@code find}, so anchor with ^) and returns it. */
-    public String awaitLine(String regex, Duration timeout) {
+    /** Waits until a complete line matches {@code regex} ({@code find}, so anchor with ^) and returns the last such line. */
+    public String awaitLine(String regex, Duration timeout) { return awaitLine(regex, timeout, 0); }
+
+    /**
+     * As {@link #awaitLine(String, Duration)}, looking only at lines from index {@code fromLine} on
+     * (a {@link #lineCount()} taken earlier), e.g. a READY line of the next boot.
+     */
+    public String awaitLine(String regex, Duration timeout, int fromLine) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<String> line = lastMatch(regex);
+            Optional<String> line = lastMatch(regex, fromLine);
             if (line.isPresent()) return line.get();
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no line matching /" + regex + "/ in " + file + " within " + timeout.toSeconds()

@@ -18,15 +18,26 @@ bash guest/build.sh
 
 FERRY_TEST_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ferry-test.XXXXXX")"
 export FERRY_TEST_TMP
+# Pids of QEMU processes whose command line mentions $FERRY_TEST_TMP (read from /proc: a fresh
+# Debian has no procps, hence no pgrep/pkill).
+test_qemus() {
+  local p cmd
+  for p in /proc/[0-9]*; do
+    cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" || continue
+    case "$cmd" in
+      *qemu-system*"$FERRY_TEST_TMP/"*) echo "${p#/proc/}" ;;
+    esac
+  done
+}
 reap() {
-  local pattern="qemu-system.*$FERRY_TEST_TMP/" left
-  left="$(pgrep -f -- "$pattern" || true)"
+  local left
+  left="$(test_qemus | tr '\n' ' ')"
   if [ -n "$left" ]; then
-    echo "test.sh: killing QEMU left running by the tests: $(echo $left)" >&2
-    pkill -KILL -f -- "$pattern" || true
+    echo "test.sh: killing QEMU left running by the tests: $left" >&2
+    kill -KILL $left 2>/dev/null || true
     sleep 1
   fi
-  [ -n "${FERRY_TEST_KEEP:-}" ] && echo "test.sh: kept $FERRY_TEST_TMP" >&2 || rm -rf "$FERRY_TEST_TMP"
+  if [ -n "${FERRY_TEST_KEEP:-}" ]; then echo "test.sh: kept $FERRY_TEST_TMP" >&2; else rm -rf "$FERRY_TEST_TMP"; fi
 }
 trap reap EXIT
 

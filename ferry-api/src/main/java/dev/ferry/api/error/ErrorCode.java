@@ -12,6 +12,7 @@ public enum ErrorCode {
     UNKNOWN_FORMAT(400, ExitCodes.USAGE, false, "The disk format is not supported"),
     IMAGE_NOT_FOUND(400, ExitCodes.USAGE, false, "A disk image or boot file does not exist"),
     UNSAFE_IMAGE(400, ExitCodes.USAGE, false, "The image refers to files outside its storage pool"),
+    INVALID_SOURCE(400, ExitCodes.USAGE, false, "The import source is malformed, unsafe or unsupported"),
     UNAUTHENTICATED(401, ExitCodes.FAILED, false, "The client presented no valid certificate"),
     VM_NOT_FOUND(404, ExitCodes.NOT_FOUND, false, "No such VM"),
     HOST_NOT_FOUND(404, ExitCodes.NOT_FOUND, false, "No such host"),

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.api.error.ExitCodes;
 import dev.ferry.cli.lab.Demo;
 import dev.ferry.cli.lab.DemoSettings;
 import dev.ferry.cli.lab.DemoStop;
@@ -46,15 +47,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        DemoSettings s;
         try {
             if (stop) return DemoStop.stop(dir, System.out);
-            DemoSettings s = new DemoSettings(home(), dir == null ? DemoSettings.defaultDir() : dir, keep, bandwidth, maxDowntime,
-                    shape, rounds, loopback);
-            return new Demo(s, (controller, id) -> ProgressView.follow(controller, id, false), System.out).run();
+            s = new DemoSettings(home(), dir == null ? DemoSettings.defaultDir() : dir, keep, bandwidth, maxDowntime, shape, rounds,
+                    loopback);
         } catch (LabException e) {
             System.err.println("error: " + e.getMessage());
-            return 1;
+            return ExitCodes.USAGE;
         }
+        return new Demo(s, (controller, id) -> ProgressView.follow(controller, id, false), System.out).run();
     }
 
     /** The repository: -Dferry.home (set by the ./ferry launcher), else three levels above the jar. */

@@ -50,6 +50,7 @@ public final class Demo {
         } catch (RuntimeException e) {
             if (interrupted) return 130;
             over = true;
+            if (System.getenv("FERRY_DEBUG") != null) e.printStackTrace();
             out.println("demo failed: " + describe(e));
             cleanUp(true);
             printLogsHint();

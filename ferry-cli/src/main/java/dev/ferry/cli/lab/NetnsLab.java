@@ -18,6 +18,9 @@ public final class NetnsLab implements Lab {
         LiveLabException(String message) { super(message); }
     }
 
+    /** Every address of the netns plan is in 10.213.0.0/16; the host must not use it already. */
+    static final String SUBNET = "10.213.";
+
     private final AddressPlan plan;
     private final Shell shell;
     private final Consumer<String> say;
@@ -48,6 +51,9 @@ public final class NetnsLab implements Lab {
             say.accept("removing the remains of an earlier demo (namespaces " + String.join(", ", existing) + ")");
         }
         destroy();
+        String used = subnetInUse(shell.run(List.of("ip", "-4", "-o", "addr", "show")).output()
+                + shell.run(List.of("ip", "-4", "route", "show")).output());
+        if (used != null) throw new LabException(SUBNET + "0.0/16 is already in use on this host (" + used + ")");
         try {
             for (List<String> cmd : NetnsCommands.setUp(plan)) shell.check(cmd);
         } catch (LabException e) {
@@ -73,6 +79,12 @@ public final class NetnsLab implements Lab {
         for (List<String> cmd : NetnsCommands.tearDown(plan)) shell.run(cmd);
         List<String> left = existingNamespaces();
         if (!left.isEmpty()) throw new LabException("could not delete the namespaces " + left + "; remove them with 'ip netns del'");
+    }
+
+    /** The first line of {@code ip addr}/{@code ip route} output that uses the lab's subnet, or null. */
+    static String subnetInUse(String ipOutput) {
+        return ipOutput.lines().filter(l -> l.matches(".*(^|[\\s/])" + SUBNET.replace(".", "\\.") + ".*")).map(String::strip)
+                .findFirst().orElse(null);
     }
 
     /** The lab's namespaces that exist right now. */

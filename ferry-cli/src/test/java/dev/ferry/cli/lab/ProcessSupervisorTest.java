@@ -14,7 +14,7 @@ class ProcessSupervisorTest {
     Path tmp;
 
     @Test
-    void readyLineGivesThePort() {
+    void readyLineGivesThePort() throws Exception {
         ProcessSupervisor.Child c = ProcessSupervisor.start("svc",
                 List.of("sh", "-c", "echo starting; sleep 0.3; echo 'agent host-a ready on port 40123'; sleep 30"), tmp.resolve("svc.log"));
         try {
@@ -22,7 +22,7 @@ class ProcessSupervisorTest {
         } finally {
             ProcessTools.stopAll(List.of(c.pid()), 1000);
         }
-        assertThat(c.process().isAlive()).isFalse();
+        assertThat(c.process().waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * agent offers it). Each check that passes becomes one line of the demo's verification output.
  */
 public final class GuestCheck {
-    static final Duration BOOT_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration BOOT_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
     private GuestCheck() {}
 

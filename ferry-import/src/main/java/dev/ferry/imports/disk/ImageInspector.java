@@ -41,8 +41,13 @@ public final class ImageInspector {
     public ImageInspector(QemuImg qemuImg) { this.qemuImg = qemuImg; }
 
     public Inspection inspect(Path image, ImageFormat format, ImportFolder folder, Long maxVirtualBytes) {
+        long max = maxVirtualBytes == null ? DEFAULT_MAX_VIRTUAL_BYTES : maxVirtualBytes;
         List<Path> files = new ArrayList<>(List.of(image));
-        if (format == ImageFormat.VMDK) files = new ArrayList<>(extentsWithDescriptor(image, folder));
+        if (format == ImageFormat.VMDK) {
+            VmdkDescriptor.Info d = VmdkDescriptor.inspect(image, folder);
+            for (Path e : d.extentFiles()) if (!e.equals(image)) files.add(e);
+            checkSize(image.getFileName().toString(), d.capacityBytes(), total(files), max);
+        }
         if (format == ImageFormat.QCOW2) qcow2Header(image);
         JsonNode info = qemuImg.info(image, format);
         String what = image.getFileName().toString();
@@ -56,9 +61,8 @@ public final class ImageInspector {
         for (JsonNode e : info.path("format-specific").path("data").path("extents")) checkInside(e.path("filename").asText(), image, folder);
         for (JsonNode c : info.path("children")) checkInside(c.path("info").path("filename").asText(), image, folder);
         long virtual = info.path("virtual-size").asLong(-1);
-        long fileBytes = 0;
-        for (Path f : files) fileBytes += size(f);
-        checkSize(what, virtual, fileBytes, maxVirtualBytes == null ? DEFAULT_MAX_VIRTUAL_BYTES : maxVirtualBytes);
+        long fileBytes = total(files);
+        checkSize(what, virtual, fileBytes, max);
         return new Inspection(virtual, fileBytes, files);
     }
 
@@ -75,11 +79,10 @@ public final class ImageInspector {
         }
     }
 
-    private static List<Path> extentsWithDescriptor(Path image, ImportFolder folder) {
-        VmdkDescriptor.Info d = VmdkDescriptor.inspect(image, folder);
-        List<Path> files = new ArrayList<>(List.of(image));
-        for (Path e : d.extentFiles()) if (!e.equals(image)) files.add(e);
-        return files;
+    private static long total(List<Path> files) {
+        long sum = 0;
+        for (Path f : files) sum += size(f);
+        return sum;
     }
 
     /** qcow2 header: backing_file_offset (bytes 8..15), incompatible features (72..79, v3) bit 2 = external data file. */

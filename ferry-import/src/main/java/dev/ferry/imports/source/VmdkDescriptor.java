@@ -50,7 +50,8 @@ public final class VmdkDescriptor {
         if (!text.startsWith("# Disk DescriptorFile") && !text.contains("createType")) {
             throw new FerryException(ErrorCode.INVALID_SOURCE, vmdk.getFileName() + " is neither a VMDK descriptor nor a sparse VMDK");
         }
-        return parse(text, vmdk, folder, false);
+        int nul = text.indexOf('\0');
+        return parse(nul >= 0 ? text.substring(0, nul) : text, vmdk, folder, false);
     }
 
     private static Info sparse(Path vmdk, byte[] head) {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * --watch}, verifies it from the guest's own console and cleans everything up again. The work is
  * done by {@link dev.ferry.cli.lab}; this class is only its command line.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run a two-host lab on this machine and live-migrate a test VM between the hosts.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a two-host lab on this machine and live-migrate a test VM between the hosts.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "work directory (default /tmp/ferry-demo-PID; with --stop: the lab to stop)")
     Path dir;

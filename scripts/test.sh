@@ -17,6 +17,8 @@ echo "test.sh: building the test guest" >&2
 bash guest/build.sh
 
 FERRY_TEST_TMP="$(mktemp -d "${TMPDIR:-/tmp}/ferry-test.XXXXXX")"
+# Like /tmp itself: tests that drop root (embedded PostgreSQL runs as nobody) must reach their files.
+chmod 1777 "$FERRY_TEST_TMP"
 export FERRY_TEST_TMP
 # Pids of QEMU processes whose command line mentions $FERRY_TEST_TMP (read from /proc: a fresh
 # Debian has no procps, hence no pgrep/pkill).

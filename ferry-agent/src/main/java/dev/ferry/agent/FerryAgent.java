@@ -2,6 +2,7 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.host.QemuCapabilities;
+import dev.ferry.agent.imports.ImportService;
 import dev.ferry.agent.migration.MigrationService;
 import dev.ferry.agent.vm.HostSpecCheck;
 import dev.ferry.agent.vm.VmManager;
@@ -58,7 +59,11 @@ public final class FerryAgent implements AutoCloseable {
                 accel.reason(), identity.fingerprintSha256());
         MigrationService migrations = new MigrationService(config, vms, caps.version());
         AgentApi api = new AgentApi(vms, inventory, migrations);
-        MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), api::register);
+        ImportService imports = new ImportService(config, vms, QemuImg.system());
+        MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
+            api.register(c);
+            imports.register(c);
+        });
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());
         return new FerryAgent(config, vms, inventory, server, migrations);
     }

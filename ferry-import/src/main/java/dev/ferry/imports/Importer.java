@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Runs one import from a source path to converted disks in a target folder (a storage pool) and
@@ -41,14 +42,20 @@ public final class Importer {
 
     /** Everything but the conversion: what would be imported, with its report. Leaves nothing behind. */
     public ImportResult plan(Path source, ImportOptions o, Path targetDir) {
-        return run(source, o, targetDir, JobProgress.NONE, true);
+        return run(source, o, targetDir, JobProgress.NONE, true, r -> { });
     }
 
     public ImportResult run(Path source, ImportOptions o, Path targetDir, JobProgress progress) {
-        return run(source, o, targetDir, progress, false);
+        return run(source, o, targetDir, progress, false, r -> { });
     }
 
-    private ImportResult run(Path source, ImportOptions o, Path targetDir, JobProgress progress, boolean dryRun) {
+    /** As {@link #run(Path, ImportOptions, Path, JobProgress)}; {@code beforeConvert} may refuse the plan (e.g. the name is taken). */
+    public ImportResult run(Path source, ImportOptions o, Path targetDir, JobProgress progress, Consumer<ImportResult> beforeConvert) {
+        return run(source, o, targetDir, progress, false, beforeConvert);
+    }
+
+    private ImportResult run(Path source, ImportOptions o, Path targetDir, JobProgress progress, boolean dryRun,
+                             Consumer<ImportResult> beforeConvert) {
         progress.update("inspect", 0, 0);
         SourceDetector.Source src = SourceDetector.detect(source);
         Path staging = null;
@@ -76,6 +83,7 @@ public final class Importer {
                 ok = true;
                 return new ImportResult(mapped.spec(), report);
             }
+            beforeConvert.accept(new ImportResult(mapped.spec(), report));
             ImportResult r = convert(vm, mapped.spec(), report, progress, written);
             ok = true;
             return r;

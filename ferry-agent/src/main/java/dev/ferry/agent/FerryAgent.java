@@ -2,8 +2,9 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.host.QemuCapabilities;
-import dev.ferry.agent.imports.ImportService;
 import dev.ferry.agent.migration.MigrationService;
+import dev.ferry.agent.transfer.TransferApi;
+import dev.ferry.agent.transfer.TransferService;
 import dev.ferry.agent.vm.HostSpecCheck;
 import dev.ferry.agent.vm.VmManager;
 import dev.ferry.agent.vm.VmRepository;
@@ -33,6 +34,7 @@ public final class FerryAgent implements AutoCloseable {
     private final HostInventory inventory;
     private final MtlsServer server;
     private final MigrationService migrations;
+    private TransferService transfers;
 
     private FerryAgent(AgentConfig config, VmManager vms, HostInventory inventory, MtlsServer server, MigrationService migrations) {
         this.migrations = migrations;
@@ -59,13 +61,16 @@ public final class FerryAgent implements AutoCloseable {
                 accel.reason(), identity.fingerprintSha256());
         MigrationService migrations = new MigrationService(config, vms, caps.version());
         AgentApi api = new AgentApi(vms, inventory, migrations);
-        ImportService imports = new ImportService(config, vms, QemuImg.system());
+        TransferService transfers = new TransferService(config, vms, identity.sslContext(), QemuImg.system());
+        TransferApi transferApi = new TransferApi(transfers);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
-            imports.register(c);
+            transferApi.register(c);
         });
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());
-        return new FerryAgent(config, vms, inventory, server, migrations);
+        FerryAgent agent = new FerryAgent(config, vms, inventory, server, migrations);
+        agent.transfers = transfers;
+        return agent;
     }
 
     public int port() { return server.port(); }
@@ -80,6 +85,7 @@ public final class FerryAgent implements AutoCloseable {
     public void close() {
         try {
             server.close();
+            if (transfers != null) transfers.close();
             migrations.close();
         } finally {
             vms.detachAll(); // guests keep running; a restarted agent re-attaches to them

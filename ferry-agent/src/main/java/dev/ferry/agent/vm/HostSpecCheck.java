@@ -1,21 +1,22 @@
 package dev.ferry.agent.vm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.agent.AgentConfig;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
-import dev.ferry.api.spec.DiskFormat;
 import dev.ferry.api.spec.DiskSpec;
 import dev.ferry.api.spec.NicSpec;
 import dev.ferry.api.spec.VmSpec;
+import dev.ferry.qemu.img.ImageInspector;
 import dev.ferry.qemu.img.QemuImg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The checks of a spec that need this host: boot files exist, every disk image exists inside one of
- * the host's storage pools and really is of its declared format, qcow2 images have no backing file
- * outside their pool, and every NIC names a network this host defines. Runs before anything is
+ * the host's storage pools, qcow2 images pass {@link ImageInspector} (no backing file, data file,
+ * {@code json:} or protocol name reaching outside their pool; judged from Ferry's own parse of the
+ * header before qemu-img opens anything), no disk is being copied right now ({@link DiskLeases}),
+ * and every NIC names a network this host defines. Runs before anything is
  * written, so a refused spec changes nothing.
  */
 public final class HostSpecCheck {
@@ -45,21 +46,17 @@ public final class HostSpecCheck {
 
     private void checkDisk(DiskSpec d) {
         Path image = requireFile("disk '" + d.id() + "'", d.path());
-        Path pool = poolOf(image).orElseThrow(() -> new FerryException(ErrorCode.UNSAFE_IMAGE,
+        poolOf(image).orElseThrow(() -> new FerryException(ErrorCode.UNSAFE_IMAGE,
                 "disk '" + d.id() + "' (" + image + ") is not inside any storage pool of host " + config.name()
                         + " (pools: " + config.pools().stream().map(AgentConfig.Pool::path).toList() + ")"));
-        if (d.format() == DiskFormat.QCOW2) {
-            JsonNode info = qemuImg.info(image, DiskFormat.QCOW2);
-            JsonNode backing = info.get("full-backing-filename");
-            if (backing != null) {
-                Path b = Path.of(backing.asText()).toAbsolutePath().normalize();
-                if (!b.startsWith(pool)) {
-                    throw new FerryException(ErrorCode.UNSAFE_IMAGE, "disk '" + d.id() + "' has a backing file outside its pool: " + b);
-                }
-            }
-            if (info.has("format-specific") && info.get("format-specific").path("data").has("data-file")) {
-                throw new FerryException(ErrorCode.UNSAFE_IMAGE, "disk '" + d.id() + "' uses an external data file, which Ferry refuses");
-            }
+        DiskLeases.requireFree(image, "disk '" + d.id() + "'");
+        // Ferry's own reading of the header and chain first (qemu-img never opens a hostile image),
+        // then qemu-img info --backing-chain under its resource limits must agree with it.
+        ImageInspector inspector = new ImageInspector(config.pools().stream().map(p -> Path.of(p.path())).toList());
+        try {
+            inspector.inspectAndCrossCheck(image, d.format(), qemuImg);
+        } catch (FerryException e) {
+            throw new FerryException(e.code(), "disk '" + d.id() + "': " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ferry.controller;
 
 import dev.ferry.controller.host.AgentDirectory;
 import dev.ferry.controller.host.HostRegistry;
+import dev.ferry.controller.imports.ImportEngine;
 import dev.ferry.controller.migration.MigrationEngine;
 import dev.ferry.controller.migration.MigrationMetrics;
 import dev.ferry.controller.migration.Reconciler;
@@ -63,8 +64,10 @@ public final class FerryController implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics));
         Reconciler reconciler = new Reconciler(db.migrations(), agents);
-        AtomicReference<List<MigrationRecord>> orphans =
-                new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished()));
+        ImportEngine imports = new ImportEngine(db.migrations(), db.hosts(), db.vms(), registry, identity.sslContext());
+        imports.resume(db.migrations().unfinished());
+        AtomicReference<List<MigrationRecord>> orphans = new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished().stream()
+                .filter(r -> !ImportEngine.MODES.contains(r.mode())).toList()));
         ScheduledExecutorService bg = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "inventory-sync");
             t.setDaemon(true);
@@ -79,7 +82,10 @@ public final class FerryController implements AutoCloseable {
             }
         }, config.syncSeconds(), config.syncSeconds(), TimeUnit.SECONDS);
         ControllerApi api = new ControllerApi(db.hosts(), db.vms(), registry, engine, metrics);
-        MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), api::register);
+        MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
+            api.register(c);
+            imports.register(c);
+        });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
         return new FerryController(db, engine, server, bg);
     }

@@ -31,6 +31,7 @@ final class ProgressView {
     static int follow(ControllerClient c, String id, boolean json) {
         boolean bar = !json && System.console() != null;
         MigrationView last = null;
+        String lastText = null;
         try (Stream<String> lines = c.watch(id); ProgressBar pb = bar ? newBar() : null) {
             Iterator<String> it = lines.iterator();
             while (it.hasNext()) {
@@ -39,7 +40,10 @@ final class ProgressView {
                 last = parse(line.substring(5).trim());
                 if (pb != null) update(pb, last);
                 else if (json) System.out.println(compact(last));
-                else System.out.println(oneLine(last));
+                else if (!oneLine(last).equals(lastText)) {
+                    lastText = oneLine(last);
+                    System.out.println(lastText);
+                }
                 if (last.isFinished()) break;
             }
         }

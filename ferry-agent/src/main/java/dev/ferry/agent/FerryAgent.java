@@ -2,6 +2,7 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.host.QemuCapabilities;
+import dev.ferry.agent.imports.ImportService;
 import dev.ferry.agent.migration.MigrationService;
 import dev.ferry.agent.transfer.TransferApi;
 import dev.ferry.agent.transfer.TransferService;
@@ -61,10 +62,12 @@ public final class FerryAgent implements AutoCloseable {
                 accel.reason(), identity.fingerprintSha256());
         MigrationService migrations = new MigrationService(config, vms, caps.version());
         AgentApi api = new AgentApi(vms, inventory, migrations);
+        ImportService imports = new ImportService(config, vms, QemuImg.system());
         TransferService transfers = new TransferService(config, vms, identity.sslContext(), QemuImg.system());
         TransferApi transferApi = new TransferApi(transfers);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
+            imports.register(c);
             transferApi.register(c);
         });
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());

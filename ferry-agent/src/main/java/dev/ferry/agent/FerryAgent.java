@@ -2,8 +2,9 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.host.QemuCapabilities;
-import dev.ferry.agent.imports.ImportService;
 import dev.ferry.agent.migration.MigrationService;
+import dev.ferry.agent.storage.StorageApi;
+import dev.ferry.agent.storage.StorageService;
 import dev.ferry.agent.transfer.TransferApi;
 import dev.ferry.agent.transfer.TransferService;
 import dev.ferry.agent.vm.HostSpecCheck;
@@ -62,12 +63,12 @@ public final class FerryAgent implements AutoCloseable {
                 accel.reason(), identity.fingerprintSha256());
         MigrationService migrations = new MigrationService(config, vms, caps.version());
         AgentApi api = new AgentApi(vms, inventory, migrations);
-        ImportService imports = new ImportService(config, vms, QemuImg.system());
         TransferService transfers = new TransferService(config, vms, identity.sslContext(), QemuImg.system());
         TransferApi transferApi = new TransferApi(transfers);
+        StorageApi storageApi = new StorageApi(new StorageService(config, vms, migrations::guestHealth), migrations.storage());
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
-            imports.register(c);
+            storageApi.register(c);
             transferApi.register(c);
         });
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());

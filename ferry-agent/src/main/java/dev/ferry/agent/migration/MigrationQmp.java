@@ -31,10 +31,15 @@ final class MigrationQmp {
      * destination (server) needs client credentials when it leaves again.
      */
     static void installTlsCredentials(QmpClient qmp, Path identityDir, String endpoint) {
-        if (hasObject(qmp, TLS_ID)) qmp.execute("object-del", Map.of("id", TLS_ID));
+        installTlsCredentials(qmp, identityDir, endpoint, TLS_ID);
+    }
+
+    /** As above, under another object id (the NBD server or client of a disk mirror has its own). */
+    static void installTlsCredentials(QmpClient qmp, Path identityDir, String endpoint, String id) {
+        if (hasObject(qmp, id)) qmp.execute("object-del", Map.of("id", id));
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("qom-type", "tls-creds-x509");
-        args.put("id", TLS_ID);
+        args.put("id", id);
         args.put("dir", identityDir.toAbsolutePath().toString());
         args.put("endpoint", endpoint);
         args.put("verify-peer", true);
@@ -65,6 +70,11 @@ final class MigrationQmp {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "QEMU refused the migration parameters "
                     + parameters.keySet() + ": " + e.description(), e);
         }
+    }
+
+    /** Removes a QOM object if it exists; a failure (e.g. still in use) is only logged by the caller's choice. */
+    static void deleteObjectIfExists(QmpClient qmp, String id) {
+        if (hasObject(qmp, id)) qmp.execute("object-del", Map.of("id", id));
     }
 
     private static boolean hasObject(QmpClient qmp, String id) {

@@ -27,6 +27,8 @@ public final class MigrationService implements AutoCloseable {
     private final SourceAfterMigration source;
     private final VmDiscard discard;
     private final GuestHealthReader health;
+    private final DiskMirror mirrors;
+    private final StorageMigration storage;
 
     /** {@code hostQemu}: the version of the QEMU binary this agent launches. */
     public MigrationService(AgentConfig config, VmManager vms, QemuVersion hostQemu) {
@@ -36,6 +38,8 @@ public final class MigrationService implements AutoCloseable {
         this.source = new SourceAfterMigration(config, vms);
         this.discard = new VmDiscard(config, vms);
         this.health = new GuestHealthReader(vms);
+        this.mirrors = new DiskMirror(config, vms);
+        this.storage = new StorageMigration(new NbdExport(config, vms), mirrors);
     }
 
     public IncomingResponse prepareIncoming(IncomingRequest req) {
@@ -46,7 +50,7 @@ public final class MigrationService implements AutoCloseable {
 
     public MigrationStats migrate(String name, OutgoingRequest req) {
         health.watch(name);
-        return outgoing.start(name, req);
+        return mirrors.migrate(name, req, r -> outgoing.start(name, r));
     }
 
     /** Progress as QEMU reports it, on the source or the destination; needs a running QEMU. */
@@ -62,6 +66,12 @@ public final class MigrationService implements AutoCloseable {
 
     public GuestHealth guestHealth(String name) { return health.read(name); }
 
+    /** The disk-copy steps of a migration with local disks (NBD export, mirror jobs). */
+    public StorageMigration storage() { return storage; }
+
     @Override
-    public void close() { health.close(); }
+    public void close() {
+        health.close();
+        mirrors.close();
+    }
 }

@@ -81,6 +81,10 @@ public final class VmManager {
             if (liveRuntime(name).isPresent()) {
                 throw new FerryException(ErrorCode.VM_RUNNING, "VM '" + name + "' is already running on " + hostName);
             }
+            if (repo.isTemplate(name)) {
+                throw new FerryException(ErrorCode.INVALID_STATE, "VM '" + name + "' is a template and is never started;"
+                        + " deploy a new VM from it instead");
+            }
             hostCheck.check(spec);
             VmRuntime rt = launch(spec, false);
             LOG.info("started {} (pid {})", name, rt.process().pid());

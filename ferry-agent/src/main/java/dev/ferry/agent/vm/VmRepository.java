@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  * The files are the source of truth that lets a restarted agent find its VMs again.
  */
 public final class VmRepository {
+    private static final String TEMPLATE_MARK = "template";
+
     private final Path root;
 
     public VmRepository(Path stateDir) {
@@ -79,6 +81,18 @@ public final class VmRepository {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
             throw new FerryException(ErrorCode.IO_ERROR, "cannot delete definition of '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** True if the VM is a template: it is never started, new VMs are deployed from it. */
+    public boolean isTemplate(String name) { return Files.isRegularFile(vmDir(name).resolve(TEMPLATE_MARK)); }
+
+    /** Marks a defined VM as a template (an empty marker file next to its spec); there is no way back. */
+    public void markTemplate(String name) {
+        try {
+            Files.write(vmDir(name).resolve(TEMPLATE_MARK), new byte[0]);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.IO_ERROR, "cannot mark '" + name + "' as a template: " + e.getMessage());
         }
     }
 

@@ -3,11 +3,17 @@ package dev.ferry.api.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.host.HostInfo;
+import dev.ferry.api.migration.DirtyRate;
+import dev.ferry.api.migration.DiscardImagesRequest;
 import dev.ferry.api.migration.GuestHealth;
 import dev.ferry.api.migration.IncomingRequest;
 import dev.ferry.api.migration.IncomingResponse;
+import dev.ferry.api.migration.LinkProbe;
+import dev.ferry.api.migration.MigrationTuning;
 import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.migration.OutgoingRequest;
+import dev.ferry.api.migration.ResumeRequest;
+import dev.ferry.api.migration.RetireRequest;
 import dev.ferry.api.spec.VmSpec;
 import dev.ferry.api.vm.StopRequest;
 import dev.ferry.api.vm.VmInfo;
@@ -89,6 +95,55 @@ public class AgentClient {
 
     /** What the guest's console says about its health, read by the agent that runs it. */
     public GuestHealth guestHealth(String name) { return http.get(vm(name) + "/guest-health", GuestHealth.class); }
+
+    /** How fast the running guest dirties memory, measured over {@code calcTimeMs} (QEMU page sampling). */
+    public DirtyRate dirtyRate(String name, long calcTimeMs) {
+        return http.post(vm(name) + "/dirty-rate?calcTimeMs=" + calcTimeMs, null, Duration.ofMillis(calcTimeMs).plusSeconds(30),
+                DirtyRate.class);
+    }
+
+    /** Source: change a running migration's parameters (downtime limit, bandwidth, throttle, XBZRLE cache). */
+    public MigrationStats tuneMigration(String name, MigrationTuning tuning) {
+        return http.post(vm(name) + "/migration/tune", tuning, MigrationStats.class);
+    }
+
+    /** Source: switch the running pre-copy migration to post-copy (needs the postcopy-ram capability on both ends). */
+    public MigrationStats startPostcopy(String name) {
+        return http.post(vm(name) + "/migration/postcopy", null, MigrationStats.class);
+    }
+
+    /** Source: pause a post-copy migration whose stream is stuck, so that it can be recovered. */
+    public MigrationStats pauseMigration(String name) {
+        return http.post(vm(name) + "/migration/pause", null, MigrationStats.class);
+    }
+
+    /** Destination: listen anew for a paused post-copy migration ({@code migrate-recover}); says where. */
+    public IncomingResponse recoverIncoming(String name) {
+        return http.post(vm(name) + "/migration/recover", null, IncomingResponse.class);
+    }
+
+    /** Source: reconnect a paused post-copy migration to the destination's recovery address. */
+    public MigrationStats resumeMigration(String name, ResumeRequest req) {
+        return http.post(vm(name) + "/migration/resume", req, MigrationStats.class);
+    }
+
+    /** Destination: listen once on the migration address for a link probe. */
+    public LinkProbe.Target openLinkProbe() { return http.post("/v1/link-probe", null, LinkProbe.Target.class); }
+
+    /** Source: send filler bytes to a destination's probe and time it. */
+    public LinkProbe.Result sendLinkProbe(LinkProbe.Send req) {
+        return http.post("/v1/link-probe/send", req, Duration.ofSeconds(40), LinkProbe.Result.class);
+    }
+
+    /** Deletes images that no VM here uses, in pools of this host that are not shared (a failed cold copy's leftovers). */
+    public List<String> discardImages(DiscardImagesRequest req) {
+        return http.post("/v1/images/discard", req, DiscardImagesRequest.Result.class).deleted();
+    }
+
+    /** Source, after a cold migration: undefine the shut-off VM, and delete its unshared disk images if asked. */
+    public void retire(String name, RetireRequest req) {
+        http.post(vm(name) + "/retire", req, Duration.ofSeconds(60), Void.class);
+    }
 
     protected static String vm(String name) { return "/v1/vms/" + URLEncoder.encode(name, StandardCharsets.UTF_8); }
 }

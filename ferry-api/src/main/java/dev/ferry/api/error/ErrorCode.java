@@ -32,6 +32,7 @@ public enum ErrorCode {
     SERVER_UNREACHABLE(502, ExitCodes.UNAVAILABLE, true, "The server cannot be reached"),
     MIGRATION_FAILED(500, ExitCodes.FAILED, true, "The migration failed"),
     MIGRATION_ABORTED(409, ExitCodes.FAILED, false, "The migration was aborted"),
+    MIGRATION_REFUSED(409, ExitCodes.CONFLICT, false, "No allowed migration strategy can meet the requested limits"),
     IO_ERROR(500, ExitCodes.FAILED, true, "An I/O error occurred"),
     INTERNAL(500, ExitCodes.FAILED, false, "Internal error");
 

@@ -112,7 +112,9 @@ public final class ImportService implements AutoCloseable {
         if (req == null || req.sourcePath() == null || !req.sourcePath().startsWith("/")) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "sourcePath must be an absolute path the agent can read");
         }
-        return Path.of(req.sourcePath());
+        Path p = Path.of(req.sourcePath());
+        if (!Files.isReadable(p)) throw new FerryException(ErrorCode.IMAGE_NOT_FOUND, "import source " + p + " does not exist or is not readable here");
+        return p;
     }
 
     private Path pool(String name) {

@@ -13,7 +13,7 @@ public record ImportReport(String sourceKind, String sourcePath, String sourceNa
 
     /** One converted disk. {@code identical} is null until compared. */
     public record DiskResult(String id, String source, String sourceFormat, long virtualBytes, String target, String targetFormat,
-                             Long writtenBytes, Long millis, Boolean identical) {}
+                             Long allocatedBytes, Long millis, Boolean identical) {}
 
     public ImportReport {
         disks = disks == null ? List.of() : List.copyOf(disks);

@@ -162,7 +162,7 @@ public final class Importer {
             before += expected[i];
             ImportReport.DiskResult r = report.disks().get(i);
             results.add(new ImportReport.DiskResult(r.id(), r.source(), r.sourceFormat(), r.virtualBytes(), r.target(), r.targetFormat(),
-                    c.writtenBytes(), c.millis(), c.identical()));
+                    c.allocatedBytes(), c.millis(), c.identical()));
         }
         progress.update("converted", total, total);
         return new ImportResult(spec, report.withDisks(results));

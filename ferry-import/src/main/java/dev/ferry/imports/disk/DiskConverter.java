@@ -22,8 +22,14 @@ public final class DiskConverter {
         void update(long doneBytes, long totalBytes);
     }
 
-    /** What one conversion did. */
-    public record Conversion(long expectedBytes, long writtenBytes, long millis, boolean identical) {}
+    /**
+     * What one conversion did.
+     *
+     * @param expectedBytes  {@code qemu-img measure}'s estimate, the progress total
+     * @param allocatedBytes what the target occupies on disk afterwards ({@code actual-size} of {@code qemu-img info})
+     * @param millis         conversion and comparison together
+     */
+    public record Conversion(long expectedBytes, long allocatedBytes, long millis, boolean identical) {}
 
     private static final int TIMEOUT_SECONDS = 24 * 3600;
 
@@ -41,12 +47,10 @@ public final class DiskConverter {
         if (Files.exists(target)) throw new FerryException(ErrorCode.INVALID_STATE, target + " already exists; Ferry does not overwrite disks");
         long expected = expectedBytes(source, from);
         long t0 = System.nanoTime();
-        long[] written = {0};
         boolean ok = false;
         try {
             qemuImg.convert(source, from, target, to, createOptions, TIMEOUT_SECONDS, w -> {
                 if (w < 0) return;
-                written[0] = w;
                 if (progress != null) progress.update(Math.min(w, expected), expected);
             });
             if (progress != null) progress.update(expected, expected);
@@ -56,7 +60,8 @@ public final class DiskConverter {
                         + source.getFileName() + " after conversion");
             }
             ok = true;
-            return new Conversion(expected, written[0], (System.nanoTime() - t0) / 1_000_000, true);
+            long allocated = qemuImg.info(target, to).path("actual-size").asLong(-1);
+            return new Conversion(expected, allocated, (System.nanoTime() - t0) / 1_000_000, true);
         } finally {
             if (!ok) deleteQuietly(target);
         }

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * keeps multi-gigabyte streams out of the JSON API server's request limits and worker threads; and
  * the bytes on the wire are exactly the frames counted here. The agent's API only sets it up.
  *
- * <p>Every chunk is decompressed into a buffer bounded by the window size, its SHA-256 (over its
+ * <p>Every chunk is decompressed into a buffer bounded by the window size, its CRC32C (over its
  * range list and data) is checked, and only then written; a mismatch is answered with a refusal
  * and nothing is written. Nothing is preallocated: the partial image is a sparse file of the
  * virtual size and only the chunks' ranges are written. At FINISH the receiver computes the
@@ -260,10 +259,7 @@ public final class DiskReceiver implements AutoCloseable {
             if (intact) System.arraycopy(payload, h.headerBytes(), raw, 0, dataLength);
         }
         if (intact) {
-            MessageDigest sha = ImageDigest.sha256();
-            sha.update(Messages.rangeBytes(h.windowOffset(), h.ranges()));
-            sha.update(raw, 0, h.rawLength());
-            intact = MessageDigest.isEqual(sha.digest(), h.sha256());
+            intact = java.util.Arrays.equals(Messages.checksum(h.windowOffset(), h.ranges(), raw, 0, h.rawLength()), h.checksum());
         }
         if (!intact) {
             progress.chunksRejected.incrementAndGet();
@@ -282,7 +278,7 @@ public final class DiskReceiver implements AutoCloseable {
         progress.dataBytes.addAndGet(h.rawLength());
         progress.doneBytes.set(Math.min(imageSize, h.windowOffset() + hello.windowSize()));
         ch.write(Frame.ACK, Messages.ack(h.windowOffset(), Messages.ACK_OK));
-        return new Messages.StateEntry(h.windowOffset(), h.sha256());
+        return new Messages.StateEntry(h.windowOffset(), h.checksum());
     }
 
     private void sync(List<Messages.StateEntry> unsynced) throws IOException {
@@ -430,6 +426,4 @@ public final class DiskReceiver implements AutoCloseable {
 
     /** For tests: the partial image file. */
     Path partialImage() { return part; }
-
-    static boolean isConnectionReset(IOException e) { return e instanceof SocketException; }
 }

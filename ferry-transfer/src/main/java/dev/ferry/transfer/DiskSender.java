@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -149,7 +149,7 @@ public final class DiskSender {
         }
     }
 
-    private record InFlight(byte[] sha256, int attempt) {}
+    private record InFlight(byte[] checksum, int attempt) {}
 
     private String session(FrameChannel ch) throws IOException, InterruptedException {
         ch.write(Frame.HELLO, Messages.hello(new Messages.Hello(token, source.virtualSize(), source.windowSize())));
@@ -175,12 +175,12 @@ public final class DiskSender {
                 progress.doneBytes.set(Math.min(source.virtualSize(), offset + source.windowSize()));
                 if (c.isEmpty()) continue;
                 byte[] had = have.get(offset);
-                if (had != null && MessageDigest.isEqual(had, c.sha256())) {
+                if (had != null && Arrays.equals(had, c.checksum())) {
                     progress.chunksSkipped.incrementAndGet();
                     continue;
                 }
                 acquire(window, outcome);
-                inFlight.put(offset, new InFlight(c.sha256(), 0));
+                inFlight.put(offset, new InFlight(c.checksum(), 0));
                 send(ch, c, 0);
                 resendRefused(ch, encoder, inFlight, resend, outcome);
             }
@@ -220,16 +220,16 @@ public final class DiskSender {
                 throw new DigestMismatch("the chunk at offset " + offset + " failed the receiver's checksum " + attempt + " times");
             }
             WindowEncoder.Chunk c = encoder.encode(offset, null);
-            if (!MessageDigest.isEqual(c.sha256(), f.sha256())) {
+            if (!Arrays.equals(c.checksum(), f.checksum())) {
                 throw new DigestMismatch("the source changed while it was sent (chunk at offset " + offset + ")");
             }
-            inFlight.put(offset, new InFlight(f.sha256(), attempt));
+            inFlight.put(offset, new InFlight(f.checksum(), attempt));
             send(ch, c, attempt);
         }
     }
 
     private void send(FrameChannel ch, WindowEncoder.Chunk c, int attempt) throws IOException {
-        byte[] header = Messages.chunkHeader(c.windowOffset(), c.ranges(), c.codec(), c.rawLength(), c.sha256());
+        byte[] header = Messages.chunkHeader(c.windowOffset(), c.ranges(), c.codec(), c.rawLength(), c.checksum());
         byte[] wire = options.fault().apply(c.windowOffset(), attempt, c.encoded());
         try {
             bucket.acquire(Frame.HEADER_BYTES + header.length + wire.length);
@@ -303,7 +303,4 @@ public final class DiskSender {
     static final class DigestMismatch extends RuntimeException {
         DigestMismatch(String message) { super(message); }
     }
-
-    /** Lists the windows of {@code source} that hold data (for tools and tests). */
-    static List<Long> windows(SourceImage source) { return source.windowOffsets(); }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  * HELLO(magic, version, token, size, window) ->
  *                                          <- STATE(window offset, chunk digest)*   what the journal holds
  *                                          <- STATE_END
- * CHUNK(window, ranges, codec, raw length, sha256, data) ->   (many, without waiting)
+ * CHUNK(window, ranges, codec, raw length, CRC32C, data) ->   (many, without waiting)
  *                                          <- ACK(window, OK | BAD_CHECKSUM)       (as each is verified)
  * FINISH(image digest)                     ->
  *                                          <- PROGRESS(bytes digested)*            keep-alive while verifying/converting
@@ -28,6 +28,8 @@ final class Messages {
     static final int MAGIC = 0x46525259; // "FRRY"
     static final short VERSION = 1;
     static final int DIGEST_BYTES = 32;
+    /** A chunk's checksum: CRC32C (big-endian) of its range list and uncompressed data. */
+    static final int CHECKSUM_BYTES = 4;
     static final int MAX_TOKEN = 256;
     static final int MAX_RANGES = 4096;
     static final int STATE_ENTRIES_PER_FRAME = 65536;
@@ -52,7 +54,7 @@ final class Messages {
     record Range(int offset, int length) {}
 
     /** The fixed part of a CHUNK; the data follows it in the same payload. */
-    record ChunkHeader(long windowOffset, List<Range> ranges, byte codec, int rawLength, byte[] sha256, int headerBytes) {}
+    record ChunkHeader(long windowOffset, List<Range> ranges, byte codec, int rawLength, byte[] checksum, int headerBytes) {}
 
     record Ack(long windowOffset, byte status) {}
 
@@ -84,7 +86,7 @@ final class Messages {
     }
 
     static byte[] state(List<StateEntry> entries) {
-        ByteBuffer b = ByteBuffer.allocate(4 + entries.size() * (8 + DIGEST_BYTES)).putInt(entries.size());
+        ByteBuffer b = ByteBuffer.allocate(4 + entries.size() * (8 + CHECKSUM_BYTES)).putInt(entries.size());
         for (StateEntry e : entries) b.putLong(e.windowOffset()).put(e.digest());
         return b.array();
     }
@@ -96,7 +98,7 @@ final class Messages {
             List<StateEntry> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 long off = b.getLong();
-                byte[] d = new byte[DIGEST_BYTES];
+                byte[] d = new byte[CHECKSUM_BYTES];
                 b.get(d);
                 out.add(new StateEntry(off, d));
             }
@@ -104,15 +106,23 @@ final class Messages {
         });
     }
 
-    static byte[] chunkHeader(long windowOffset, List<Range> ranges, byte codec, int rawLength, byte[] sha256) {
+    static byte[] chunkHeader(long windowOffset, List<Range> ranges, byte codec, int rawLength, byte[] checksum) {
         ByteBuffer b = ByteBuffer.allocate(chunkHeaderBytes(ranges.size())).putLong(windowOffset).putShort((short) ranges.size());
         for (Range r : ranges) b.putInt(r.offset()).putInt(r.length());
-        return b.put(codec).putInt(rawLength).put(sha256).array();
+        return b.put(codec).putInt(rawLength).put(checksum).array();
     }
 
-    static int chunkHeaderBytes(int ranges) { return 8 + 2 + ranges * 8 + 1 + 4 + DIGEST_BYTES; }
+    static int chunkHeaderBytes(int ranges) { return 8 + 2 + ranges * 8 + 1 + 4 + CHECKSUM_BYTES; }
 
-    /** The ranges as they are hashed together with the data (so a damaged range list fails the checksum too). */
+    /** A chunk's checksum: CRC32C over its range list and its uncompressed data (a damaged range list fails it too). */
+    static byte[] checksum(long windowOffset, List<Range> ranges, byte[] data, int off, int len) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(rangeBytes(windowOffset, ranges));
+        c.update(data, off, len);
+        return ByteBuffer.allocate(CHECKSUM_BYTES).putInt((int) c.getValue()).array();
+    }
+
+    /** The ranges as they are checksummed together with the data. */
     static byte[] rangeBytes(long windowOffset, List<Range> ranges) {
         ByteBuffer b = ByteBuffer.allocate(8 + ranges.size() * 8).putLong(windowOffset);
         for (Range r : ranges) b.putInt(r.offset()).putInt(r.length());
@@ -143,10 +153,10 @@ final class Messages {
             int raw = b.getInt();
             if (codec != CODEC_NONE && codec != CODEC_ZSTD) throw new ProtocolException("unknown codec " + codec);
             if (raw != total) throw new ProtocolException("CHUNK raw length " + raw + " is not the sum of its ranges " + total);
-            byte[] sha = new byte[DIGEST_BYTES];
-            b.get(sha);
+            byte[] sum = new byte[CHECKSUM_BYTES];
+            b.get(sum);
             if (windowOffset < 0 || windowOffset % windowSize != 0) throw new ProtocolException("CHUNK window offset not aligned");
-            return new ChunkHeader(windowOffset, List.copyOf(ranges), codec, raw, sha, b.position());
+            return new ChunkHeader(windowOffset, List.copyOf(ranges), codec, raw, sum, b.position());
         } catch (BufferUnderflowException e) {
             throw new ProtocolException("CHUNK payload is truncated");
         }

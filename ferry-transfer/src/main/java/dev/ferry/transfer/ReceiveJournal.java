@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
 
 /**
  * The receiver's record of chunks that are durably in the partial image: an append-only file of
- * fixed records {@code u64 window offset | 32-byte chunk SHA-256 | u32 CRC32C of both}, after a
+ * fixed records {@code u64 window offset | u32 chunk checksum | u32 CRC32C of both}, after a
  * header naming the image size and window size. A chunk is appended only after the image file was
  * synced with its data ({@link #commit}), so after a crash or a cut connection every journaled
  * chunk really is on disk; a torn last record fails its CRC and is dropped when the journal is
@@ -24,7 +24,7 @@ import java.util.zip.CRC32C;
 final class ReceiveJournal implements AutoCloseable {
     private static final int MAGIC = 0x464a524e; // "FJRN"
     private static final int HEADER = 4 + 4 + 8 + 4 + 4;
-    private static final int RECORD = 8 + Messages.DIGEST_BYTES + 4;
+    private static final int RECORD = 8 + Messages.CHECKSUM_BYTES + 4;
 
     private final FileChannel ch;
     private final long virtualSize;
@@ -67,7 +67,7 @@ final class ReceiveJournal implements AutoCloseable {
             ch.read(r, pos);
             r.flip();
             long offset = r.getLong();
-            byte[] digest = new byte[Messages.DIGEST_BYTES];
+            byte[] digest = new byte[Messages.CHECKSUM_BYTES];
             r.get(digest);
             int crc = r.getInt();
             if (crc != crc(offset, digest)) break;
@@ -81,7 +81,7 @@ final class ReceiveJournal implements AutoCloseable {
     /** True when nothing was journaled yet. */
     boolean isFresh() { return done.isEmpty(); }
 
-    /** The journaled chunks: window offset to chunk SHA-256. */
+    /** The journaled chunks: window offset to chunk checksum. */
     List<Messages.StateEntry> entries() {
         synchronized (done) {
             List<Messages.StateEntry> out = new ArrayList<>(done.size());

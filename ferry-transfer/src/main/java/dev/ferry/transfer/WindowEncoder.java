@@ -2,7 +2,6 @@ package dev.ferry.transfer;
 
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,12 +9,12 @@ import java.util.List;
 /**
  * Turns one window of the source into a chunk: reads its data pieces, drops every 4 KiB block that
  * is all zeros (so allocated zeros are not sent either), joins the rest into sorted ranges,
- * feeds them to the image digest, hashes ranges and data (SHA-256) and optionally compresses.
+ * feeds them to the image digest, checksums ranges and data (CRC32C) and optionally compresses.
  */
 final class WindowEncoder {
     static final int ZERO_BLOCK = 4096;
 
-    record Chunk(long windowOffset, List<Messages.Range> ranges, byte[] data, int rawLength, byte[] sha256, byte codec,
+    record Chunk(long windowOffset, List<Messages.Range> ranges, byte[] data, int rawLength, byte[] checksum, byte codec,
                  byte[] encoded) {
         boolean isEmpty() { return ranges.isEmpty(); }
     }
@@ -58,9 +57,7 @@ final class WindowEncoder {
         }
         if (runStart >= 0) fill = addRange(ranges, runStart, runEnd, fill, offset, digest);
         if (ranges.isEmpty()) return new Chunk(offset, List.of(), new byte[0], 0, null, Messages.CODEC_NONE, new byte[0]);
-        MessageDigest sha = ImageDigest.sha256();
-        sha.update(Messages.rangeBytes(offset, ranges));
-        sha.update(data, 0, fill);
+        byte[] checksum = Messages.checksum(offset, ranges, data, 0, fill);
         byte[] raw = Arrays.copyOf(data, fill);
         byte codec = Messages.CODEC_NONE;
         byte[] encoded = raw;
@@ -71,7 +68,7 @@ final class WindowEncoder {
                 encoded = z;
             }
         }
-        return new Chunk(offset, List.copyOf(ranges), raw, fill, sha.digest(), codec, encoded);
+        return new Chunk(offset, List.copyOf(ranges), raw, fill, checksum, codec, encoded);
     }
 
     private int addRange(List<Messages.Range> ranges, int start, int end, int fill, long offset, ImageDigest digest) {

@@ -73,7 +73,7 @@ class FrameDecoderTest {
 
     @Test
     void chunkHeadersWithBadRangesAreRefused() {
-        byte[] sha = new byte[32];
+        byte[] sha = new byte[Messages.CHECKSUM_BYTES];
         int w = 1 << 20;
         assertThat(Messages.chunkHeader(Messages.chunkHeader(w, List.of(new Messages.Range(0, 10), new Messages.Range(20, 5)),
                 Messages.CODEC_NONE, 15, sha), w).ranges()).hasSize(2);

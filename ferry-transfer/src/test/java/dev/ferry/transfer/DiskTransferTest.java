@@ -99,6 +99,35 @@ class DiskTransferTest {
     }
 
     @Test
+    void aNewReceiverOfTheSameTransferResumesFromTheJournal() throws Exception {
+        Path src = TransferFixture.sparseImage(fx.poolA.resolve("src.img"), 64, 50, 0, 6);
+        try (SourceImage s = fx.source(src, DiskFormat.RAW, 1 << 20)) {
+            long halfway = s.windowOffsets().get(s.windowOffsets().size() / 2);
+            DiskReceiver first = fx.receiver("t6", "copy.img", DiskFormat.RAW);
+            // The receiving agent goes away halfway (its listener and connection close, as in a restart).
+            ChunkFault stopReceiver = (offset, attempt, data) -> {
+                if (offset == halfway) first.close();
+                return data;
+            };
+            DiskSender doomed = fx.sender(first, first.port(), s, DiskSender.Options.defaults().withFault(stopReceiver)
+                    .withRetry(1, Duration.ofMillis(100)));
+            assertThat(catchThrowableOfType(FerryException.class, doomed::run)).isNotNull();
+            assertThat(fx.poolB.resolve("copy.img")).doesNotExist();
+
+            try (DiskReceiver second = fx.receiver("t6", "copy.img", DiskFormat.RAW)) { // same id: finds the journal
+                DiskSender sender = fx.sender(second, second.port(), s, DiskSender.Options.defaults());
+                String digest = sender.run();
+
+                TransferStatus st = sender.progress().status();
+                assertThat(st.chunksSkipped()).as("chunks the first receiver had journaled").isGreaterThan(5);
+                assertThat(st.chunksSent() + st.chunksSkipped()).isEqualTo(s.windowOffsets().size());
+                assertThat(second.progress().status().digest()).isEqualTo(digest);
+                assertThat(Files.mismatch(src, fx.poolB.resolve("copy.img"))).isEqualTo(-1L);
+            }
+        }
+    }
+
+    @Test
     void corruptedChunkIsRefusedNeverWrittenAndSentAgain() throws Exception {
         Path src = TransferFixture.sparseImage(fx.poolA.resolve("src.img"), 64, 30, 0, 4);
         byte[] marker = "CORRUPTED-CHUNK-MARKER!".getBytes(StandardCharsets.US_ASCII);

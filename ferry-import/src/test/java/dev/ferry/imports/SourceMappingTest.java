@@ -121,6 +121,25 @@ class SourceMappingTest {
     }
 
     @Test
+    void virtualBoxVmdkOnLsiLogicAndOvfWindowsOnNvme() {
+        Img.convert(raw, "vmdk", "subformat=monolithicSparse", src.resolve("u.vmdk"));
+        Path vbox = Sources.vbox(src, "Ubuntu Server", "Ubuntu_64", "u.vmdk", "VMDK", "LsiLogic", false);
+        VmSpec u = importer.run(vbox, opts(), pool, JobProgress.NONE).spec();
+        assertThat(u.name()).isEqualTo("ubuntu-server");
+        assertThat(u.disks().get(0).bus()).isEqualTo(DiskBus.VIRTIO_SCSI);
+        assertThat(u.nics()).extracting(NicSpec::model).containsExactly(NicModel.VIRTIO, NicModel.VIRTIO);
+
+        Path w = mk(src.resolve("w"));
+        Img.convert(raw, "vmdk", "subformat=streamOptimized", w.resolve("w-disk1.vmdk"));
+        Sources.ovf(w, "w", "Microsoft Windows Server 2022 (64-bit)", "w-disk1.vmdk", 8 << 20, Sources.NVME, true);
+        Sources.manifest(w, "w", "SHA256", "w.ovf", "w-disk1.vmdk");
+        VmSpec ws = importer.run(w.resolve("w.ovf"), opts(), pool, JobProgress.NONE).spec();
+        assertThat(ws.disks().get(0).bus()).isEqualTo(DiskBus.SATA);
+        assertThat(ws.nics().get(0).model()).isEqualTo(NicModel.E1000);
+        assertThat(ws.firmware()).isEqualTo(Firmware.UEFI);
+    }
+
+    @Test
     void hyperVGeneration2ExportIsUefiOnScsiWithDynamicMemoryReported() {
         Img.convert(raw, "vhdx", null, Files.exists(src.resolve("Virtual Hard Disks")) ? null : mk(src.resolve("Virtual Hard Disks")).resolve("sql01.vhdx"));
         Path xml = Sources.hyperv(src, "SQL01", 2, "sql01.vhdx", true);

@@ -18,8 +18,10 @@ import dev.ferry.api.migration.GuestHealth;
 import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.migration.OutgoingRequest;
 import dev.ferry.api.vm.VmState;
+import java.time.Duration;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,7 +167,10 @@ class LiveMigrationTest {
         MigrationStats done = awaitFinished(a, "vm-recover");
         report("a->b plain", done);
         assertThat(done.status()).isEqualTo("completed");
-        ProcessHandle.of(b.client().show("vm-recover").pid()).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle dest = ProcessHandle.of(b.client().show("vm-recover").pid()).orElseThrow();
+        dest.destroyForcibly();
+        // The dead destination must have let go of the shared image before the source may take it back.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !dest.isAlive());
 
         assertThat(a.client().recoverSource("vm-recover").state()).isEqualTo(VmState.RUNNING);
         assertGuestContinues(a, "vm-recover", before);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  * exits with the catalogue's exit code; anything unexpected prints one line too (the stack trace
  * only with FERRY_DEBUG=1). Usage errors exit 2.
  */
-@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
+@Command(name = "ferry", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = FerryCli.Version.class,
         description = "Moves virtual machines between KVM/QEMU hosts.",
         subcommands = {ServerCommand.class, AgentCommand.class, PkiCommand.class, HostCommand.class, VmCommand.class,
                 MigrationCommand.class, ImportCommand.class, ExportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
@@ -24,6 +24,11 @@ public final class FerryCli {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new FerryCli());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> report(e));
+        cl.setParameterExceptionHandler((e, args2) -> {
+            System.err.println("error: " + e.getMessage() + " [INVALID_ARGUMENT]");
+            System.err.println("try: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
+            return ExitCodes.USAGE;
+        });
         return cl.execute(args);
     }
 

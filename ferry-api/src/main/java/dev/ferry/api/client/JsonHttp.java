@@ -113,7 +113,9 @@ public final class JsonHttp {
     }
 
     private FerryException unreachable(IOException e) {
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String why = e instanceof java.net.ConnectException ? "connection refused (is it running?)"
+                : e instanceof java.net.http.HttpTimeoutException ? "no answer in time"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof javax.net.ssl.SSLException || why.contains("certificate") || why.contains("handshake")) {
             return new FerryException(ErrorCode.UNAUTHENTICATED, "TLS handshake with " + peer + " (" + base + ") failed: " + why, e);
         }

@@ -1,13 +1,19 @@
 package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
+import dev.ferry.agent.migration.MigrationModes;
 import dev.ferry.agent.migration.MigrationService;
 import dev.ferry.agent.vm.VmManager;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.api.json.Json;
+import dev.ferry.api.migration.DiscardImagesRequest;
 import dev.ferry.api.migration.IncomingRequest;
+import dev.ferry.api.migration.LinkProbe;
+import dev.ferry.api.migration.MigrationTuning;
 import dev.ferry.api.migration.OutgoingRequest;
+import dev.ferry.api.migration.ResumeRequest;
+import dev.ferry.api.migration.RetireRequest;
 import dev.ferry.api.spec.SpecReader;
 import dev.ferry.api.vm.StopRequest;
 import io.javalin.config.JavalinConfig;
@@ -66,6 +72,26 @@ final class AgentApi {
         });
         r.post("/v1/vms/{name}/recover-source", ctx -> ctx.json(migrations.recoverSource(ctx.pathParam("name"))));
         r.get("/v1/vms/{name}/guest-health", ctx -> ctx.json(migrations.guestHealth(ctx.pathParam("name"))));
+        registerModes(config);
+    }
+
+    /** Routes of the migration modes: planner measurements, steering, post-copy recovery, cold migration clean-up. */
+    private void registerModes(JavalinConfig config) {
+        var r = config.routes;
+        MigrationModes m = migrations.modes();
+        r.post("/v1/vms/{name}/dirty-rate", ctx -> ctx.json(m.dirtyRate(ctx.pathParam("name"),
+                ctx.queryParamAsClass("calcTimeMs", Long.class).getOrDefault(1000L))));
+        r.post("/v1/vms/{name}/migration/tune", ctx -> ctx.json(m.tune(ctx.pathParam("name"), body(ctx, MigrationTuning.class, null))));
+        r.post("/v1/vms/{name}/migration/postcopy", ctx -> ctx.json(m.startPostcopy(ctx.pathParam("name"))));
+        r.post("/v1/vms/{name}/migration/pause", ctx -> ctx.json(m.pause(ctx.pathParam("name"))));
+        r.post("/v1/vms/{name}/migration/recover", ctx -> ctx.json(m.recover(ctx.pathParam("name"))));
+        r.post("/v1/vms/{name}/migration/resume", ctx -> ctx.json(m.resume(ctx.pathParam("name"), body(ctx, ResumeRequest.class, null))));
+        r.post("/v1/link-probe", ctx -> ctx.json(m.openLinkProbe()));
+        r.post("/v1/link-probe/send", ctx -> ctx.json(m.sendLinkProbe(body(ctx, LinkProbe.Send.class, null))));
+        r.post("/v1/images/discard", ctx -> ctx.json(new DiscardImagesRequest.Result(
+                m.discardImages(body(ctx, DiscardImagesRequest.class, new DiscardImagesRequest(null, null))))));
+        r.post("/v1/vms/{name}/retire", ctx -> ctx.json(Map.of("deleted", m.retire(ctx.pathParam("name"),
+                body(ctx, RetireRequest.class, new RetireRequest(null, false))))));
     }
 
     static <T> T body(Context ctx, Class<T> type, T whenEmpty) {

@@ -27,6 +27,7 @@ public final class MigrationService implements AutoCloseable {
     private final SourceAfterMigration source;
     private final VmDiscard discard;
     private final GuestHealthReader health;
+    private final MigrationModes modes;
     private final DiskMirror mirrors;
     private final StorageMigration storage;
 
@@ -35,7 +36,8 @@ public final class MigrationService implements AutoCloseable {
         this.vms = vms;
         this.incoming = new IncomingMigration(config, vms, new HostSpecCheck(config, QemuImg.system()), hostQemu);
         this.outgoing = new OutgoingMigration(config, vms);
-        this.source = new SourceAfterMigration(config, vms);
+        this.modes = new MigrationModes(config, vms);
+        this.source = new SourceAfterMigration(config, vms, modes::postcopyStarted);
         this.discard = new VmDiscard(config, vms);
         this.health = new GuestHealthReader(vms);
         this.mirrors = new DiskMirror(config, vms);
@@ -66,6 +68,9 @@ public final class MigrationService implements AutoCloseable {
 
     public GuestHealth guestHealth(String name) { return health.read(name); }
 
+    /** Measurements, steering, post-copy recovery and cold migration clean-up (the modes beyond plain pre-copy). */
+    public MigrationModes modes() { return modes; }
+
     /** The disk-copy steps of a migration with local disks (NBD export, mirror jobs). */
     public StorageMigration storage() { return storage; }
 
@@ -73,5 +78,6 @@ public final class MigrationService implements AutoCloseable {
     public void close() {
         health.close();
         mirrors.close();
+        modes.close();
     }
 }

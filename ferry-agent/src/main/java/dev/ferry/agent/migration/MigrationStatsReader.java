@@ -50,7 +50,10 @@ final class MigrationStatsReader {
                 ram.path("page-size").asLong(0),
                 ram.path("mbps").asDouble(0.0),
                 ram.path("dirty-sync-count").asLong(0),
-                r.hasNonNull("error-desc") ? r.get("error-desc").asText() : null);
+                r.hasNonNull("error-desc") ? r.get("error-desc").asText() : null,
+                r.hasNonNull("cpu-throttle-percentage") ? r.get("cpu-throttle-percentage").asInt() : null,
+                ram.path("postcopy-bytes").asLong(0) > 0 ? ram.get("postcopy-bytes").asLong() : null,
+                r.path("xbzrle-cache").hasNonNull("encoding-rate") ? r.path("xbzrle-cache").get("encoding-rate").asDouble() : null);
     }
 
     private static Long optionalLong(JsonNode r, String field) {

@@ -87,6 +87,7 @@ final class OutgoingMigration {
         if (req.downtimeLimitMs() != null && (req.downtimeLimitMs() <= 0 || req.downtimeLimitMs() > 2_000_000)) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "downtimeLimitMs must be between 1 and 2000000");
         }
+        MigrationParameters.checked(req.parameters());
     }
 
     private void requireCanLeave(String name, VmRuntime rt) {
@@ -114,6 +115,7 @@ final class OutgoingMigration {
         }
         params.put("max-bandwidth", req.maxBandwidthBytes() == null ? QEMU_DEFAULT_MAX_BANDWIDTH : req.maxBandwidthBytes());
         params.put("downtime-limit", req.downtimeLimitMs() == null ? QEMU_DEFAULT_DOWNTIME_LIMIT_MS : req.downtimeLimitMs());
+        params.putAll(MigrationParameters.withDefaults(req.parameters()));
         MigrationQmp.setParameters(qmp, params);
     }
 

@@ -142,6 +142,10 @@ final class SerialLogScan {
             memoryPasses = field(line, "MEMORY-BAD", "pass", memoryPasses);
         } else if (has(line, "DISK-OK")) {
             diskSeq = field(line, "DISK-OK", "seq", diskSeq);
+        } else if (has(line, "DISK-VERIFY")) {
+            Long bad = field(line, "DISK-VERIFY", "bad", 0L);
+            Long missing = field(line, "DISK-VERIFY", "missing", 0L);
+            if (bad + missing > 0) corruptLines++; // records lost or damaged before this boot, e.g. by a bad disk copy
         }
     }
 

@@ -5,8 +5,10 @@ import dev.ferry.agent.vm.VmManager;
 import dev.ferry.agent.vm.VmRuntime;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
+import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.vm.VmInfo;
 import java.time.Duration;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,10 +26,17 @@ final class SourceAfterMigration {
 
     private final AgentConfig config;
     private final VmManager vms;
+    private final Predicate<String> postcopyStarted;
 
     SourceAfterMigration(AgentConfig config, VmManager vms) {
+        this(config, vms, name -> false);
+    }
+
+    /** {@code postcopyStarted}: whether this agent switched the VM's last migration to post-copy. */
+    SourceAfterMigration(AgentConfig config, VmManager vms, Predicate<String> postcopyStarted) {
         this.config = config;
         this.vms = vms;
+        this.postcopyStarted = postcopyStarted;
     }
 
     /** Quits the source QEMU (SIGKILL if it has not exited after 10 s) and undefines the VM. */
@@ -54,6 +63,12 @@ final class SourceAfterMigration {
     VmInfo recover(String name) {
         return vms.locks().with(name, () -> {
             VmRuntime rt = requirePostmigrate(name, "recover the source");
+            MigrationStats last = MigrationStatsReader.read(rt.qmp());
+            if (postcopyStarted.test(name) || last.postcopyBytes() != null) {
+                throw new FerryException(ErrorCode.INVALID_STATE, "cannot resume '" + name + "' on " + config.name()
+                        + ": its migration ran in post-copy, so the guest ran on the destination and this copy is stale;"
+                        + " resuming it would run an older guest");
+            }
             rt.qmp().execute("cont");
             LOG.warn("{}: resumed {} on the source after its migration (the destination is reported dead)", config.name(), name);
             return vms.show(name);

@@ -28,6 +28,20 @@ class MigrationStatsReaderTest {
     }
 
     @Test
+    void readsThrottlePostcopyAndXbzrleDetails() throws Exception {
+        MigrationStats s = MigrationStatsReader.fromQueryMigrate(Json.mapper().readTree("""
+                {"status": "postcopy-active", "total-time": 9000, "cpu-throttle-percentage": 30,
+                 "ram": {"transferred": 5, "remaining": 6, "total": 7, "postcopy-bytes": 4096, "dirty-sync-count": 3},
+                 "xbzrle-cache": {"cache-size": 67108864, "encoding-rate": 2.5}}"""));
+
+        assertThat(s.throttlePercent()).isEqualTo(30);
+        assertThat(s.postcopyBytes()).isEqualTo(4096L);
+        assertThat(s.xbzrleEncodingRate()).isEqualTo(2.5);
+        assertThat(s.isPostcopy()).isTrue();
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsString(s), MigrationStats.class)).isEqualTo(s);
+    }
+
+    @Test
     void readsAFailure() throws Exception {
         MigrationStats s = MigrationStatsReader.fromQueryMigrate(Json.mapper().readTree(
                 "{\"status\": \"failed\", \"error-desc\": \"Unable to write to socket: Connection reset by peer\"}"));

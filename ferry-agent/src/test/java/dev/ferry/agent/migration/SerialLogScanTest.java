@@ -51,6 +51,18 @@ class SerialLogScanTest {
     }
 
     @Test
+    void aDiskVerifyWithLostOrBadRecordsIsCorruptionAndACleanOneIsNot() throws IOException {
+        Path clean = write("DISK-VERIFY records=40 max_seq=40 bad=0 missing=0\r\nDISK-OK seq=41\r\n");
+        Path lost = tmp.resolve("lost.log");
+        Files.writeString(lost, "DISK-VERIFY records=38 max_seq=40 bad=0 missing=2\r\n", StandardCharsets.ISO_8859_1);
+
+        assertThat(new SerialLogScan(clean).update().ok()).isTrue();
+        GuestHealth h = new SerialLogScan(lost).update();
+        assertThat(h.corruptLines()).isEqualTo(1);
+        assertThat(h.ok()).isFalse();
+    }
+
+    @Test
     void readsOnlyWhatWasAppendedAndKeepsCountingOverTheWholeFile() throws IOException {
         Path log = write("DISK-CORRUPT slot=1 seq=2 reason=checksum\r\nHEARTBEAT n=1");
         SerialLogScan scan = new SerialLogScan(log);

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Starts the destination: the agent defines the VM, starts QEMU with the identical machine and
  * {@code -incoming defer}, and listens for the (TLS) stream. Cleanup discards the destination's
- * QEMU and definition; it is the last cleanup to run, after any source-side rollback.
+ * QEMU and definition as long as it has not received the whole guest; it is the last cleanup to
+ * run, after any source-side rollback.
  */
 public final class PrepareDestinationPhase implements Phase {
     @Override
@@ -27,6 +28,9 @@ public final class PrepareDestinationPhase implements Phase {
 
     @Override
     public void cleanup(MigrationContext ctx) {
+        // Once QEMU has handed the guest over, the destination may hold its only running copy: only
+        // SwitchoverPhase.returnToSource, which first makes sure the source can take it back, removes it then.
+        if (ctx.isTransferCompleted()) return;
         discardDestination(ctx);
     }
 

@@ -45,9 +45,20 @@ public final class SwitchoverPhase implements Phase {
         returnToSource(ctx);
     }
 
-    /** Kills the destination copy, then resumes the paused source copy. */
+    /**
+     * Kills the destination copy, then resumes the paused source copy. Only if the source agent
+     * answers that its copy is still there, paused after the migration: otherwise (agent away,
+     * copy already finished) the destination holds the only copy of the guest and is left alone,
+     * and this throws, so the job is left to reconciliation.
+     */
     static void returnToSource(MigrationContext ctx) {
         if (!ctx.isTransferCompleted() || ctx.isSourceFinished()) return;
+        VmState src = ctx.source().show(ctx.vm()).state();
+        if (src != VmState.MIGRATED) {
+            throw new FerryException(ErrorCode.INVALID_STATE, "cannot hand the guest back to " + ctx.sourceHost()
+                    + ": its copy there is " + src.json() + ", not paused after the migration; the copy on "
+                    + ctx.destinationHost() + " is kept");
+        }
         PrepareDestinationPhase.discardDestination(ctx);
         ctx.source().recoverSource(ctx.vm());
         ctx.journal().event("cleanup", "resumed the guest on " + ctx.sourceHost());

@@ -62,8 +62,9 @@ public final class FerryController implements AutoCloseable {
             }
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics));
         Reconciler reconciler = new Reconciler(db.migrations(), agents);
+        MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics),
+                reconciler);
         ImportEngine imports = new ImportEngine(db.migrations(), db.hosts(), db.vms(), registry, identity.sslContext());
         imports.resume(db.migrations().unfinished());
         AtomicReference<List<MigrationRecord>> orphans = new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished().stream()
@@ -77,6 +78,7 @@ public final class FerryController implements AutoCloseable {
             try {
                 registry.syncAll();
                 if (!orphans.get().isEmpty()) orphans.set(reconciler.reconcile(orphans.get()));
+                reconciler.settlePending();
             } catch (RuntimeException e) {
                 LOG.warn("inventory sync failed: {}", e.getMessage());
             }

@@ -35,7 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * through the phases validate, prepare-destination, transfer, switchover, verify, finish. The
  * job's database row is the VM's lock: the store refuses a second unfinished job for the same VM,
  * so the refusal holds across threads and controller restarts. Abort flags the job; phases check
- * the flag between steps and the transfer phase cancels QEMU's stream.
+ * the flag between steps and the transfer phase cancels QEMU's stream. A job whose rollback could
+ * not complete (an agent did not answer) is not ended here but left to the {@link Reconciler},
+ * which settles it from what both agents report once they answer.
  */
 public final class MigrationEngine implements AutoCloseable {
     private final MigrationStore store;
@@ -43,6 +45,7 @@ public final class MigrationEngine implements AutoCloseable {
     private final AgentDirectory agents;
     private final HostRegistry registry;
     private final MigrationMetrics metrics;
+    private final Reconciler reconciler;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "migration");
         t.setDaemon(true);
@@ -50,12 +53,15 @@ public final class MigrationEngine implements AutoCloseable {
     });
     private final Map<String, AtomicBoolean> aborts = new ConcurrentHashMap<>();
 
-    public MigrationEngine(MigrationStore store, VmStore vms, AgentDirectory agents, HostRegistry registry, MigrationMetrics metrics) {
+    /** {@code reconciler} settles the jobs whose rollback could not complete. */
+    public MigrationEngine(MigrationStore store, VmStore vms, AgentDirectory agents, HostRegistry registry, MigrationMetrics metrics,
+                           Reconciler reconciler) {
         this.store = store;
         this.vms = vms;
         this.agents = agents;
         this.registry = registry;
         this.metrics = metrics;
+        this.reconciler = reconciler;
     }
 
     public MigrationView start(MigrationRequest req) {
@@ -110,9 +116,17 @@ public final class MigrationEngine implements AutoCloseable {
         if (out.succeeded()) {
             vms.upsert(new VmRecord(ctx.vm(), ctx.destinationHost(), "running", MigrationViews.write(ctx.spec()), Instant.now()));
         }
-        store.finish(ctx.id(), state, MigrationViews.write(result),
-                out.succeeded() ? null : out.error().code().name(),
-                out.succeeded() ? null : out.error().getMessage() + (out.cleanedUp() ? "" : " (cleanup incomplete, see events)"));
+        if (!out.succeeded() && !out.cleanedUp()) {
+            // Where the guest is now is not known for sure (an agent did not answer while rolling back):
+            // the job stays unfinished, so the VM stays locked, until reconciliation settles it from
+            // what both agents report.
+            store.addEvent(ctx.id(), "warning", "the rollback did not complete; the job is left to reconciliation", null);
+            store.find(ctx.id()).ifPresent(reconciler::adopt);
+            state = "unsettled";
+        } else {
+            store.finish(ctx.id(), state, MigrationViews.write(result),
+                    out.succeeded() ? null : out.error().code().name(), out.succeeded() ? null : out.error().getMessage());
+        }
         aborts.remove(ctx.id());
         metrics.finished(ctx.vm(), ctx.sourceHost(), ctx.destinationHost(), state, Duration.ofNanos(System.nanoTime() - t0), result);
         registry.sync(ctx.sourceHost());

@@ -11,26 +11,45 @@ import dev.ferry.controller.store.MigrationStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finishes or rolls back the jobs a previous controller left unfinished (it crashed or was killed).
- * It asks both agents which side holds the guest and acts on that, never on what the job row
- * says: destination running and source paused-after-migration means the move happened, so the
- * source copy is removed; source still running means it did not, so the destination copy is
- * removed. A transfer still streaming is cancelled first. The rule it keeps: never both sides
- * running, never none.
+ * Finishes or rolls back the jobs no migration thread settles: those a previous controller left
+ * unfinished (it crashed or was killed), and those whose own rollback could not complete because
+ * an agent did not answer ({@link #adopt}). It asks both agents which side holds the guest and
+ * acts on that, never on what the job row says: destination running and source
+ * paused-after-migration means the move happened, so the source copy is removed; source still
+ * running means it did not, so the destination copy is removed. A transfer still streaming is
+ * cancelled first. The rule it keeps: never both sides running, never none.
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
     private final MigrationStore store;
     private final AgentDirectory agents;
+    private final Queue<MigrationRecord> adopted = new ConcurrentLinkedQueue<>();
 
     public Reconciler(MigrationStore store, AgentDirectory agents) {
         this.store = store;
         this.agents = agents;
+    }
+
+    /**
+     * Takes over an unfinished job whose migration thread has given up on it (its rollback did not
+     * complete); {@link #settlePending()} settles it once both agents answer.
+     */
+    public void adopt(MigrationRecord job) {
+        adopted.add(job);
+    }
+
+    /** Tries once to settle every adopted job; those whose agents do not answer yet stay adopted. */
+    public void settlePending() {
+        List<MigrationRecord> jobs = new ArrayList<>();
+        for (MigrationRecord r; (r = adopted.poll()) != null; ) jobs.add(r);
+        if (!jobs.isEmpty()) adopted.addAll(reconcile(jobs));
     }
 
     /**
@@ -72,7 +91,7 @@ public final class Reconciler {
         } else if (s.isPresent() && (s.get() == VmState.RUNNING || s.get() == VmState.PAUSED)) {
             if (d.isPresent()) dst.discard(r.vm(), true);
             finish(r, r.abortRequested() ? "aborted" : "failed", ErrorCode.MIGRATION_FAILED.name(),
-                    "the controller stopped during phase " + r.phase() + "; rolled back, the guest runs on " + r.sourceHost(), null);
+                    interruption(r) + "; rolled back, the guest runs on " + r.sourceHost(), null);
         } else if (s.isPresent() && s.get() == VmState.MIGRATED) {
             if (d.isPresent()) dst.discard(r.vm(), true);
             src.recoverSource(r.vm());
@@ -82,6 +101,12 @@ public final class Reconciler {
             finish(r, "failed", ErrorCode.INTERNAL.name(), "the guest runs on neither " + r.sourceHost() + " (" + s.map(VmState::json)
                     .orElse("absent") + ") nor " + r.destHost() + " (" + d.map(VmState::json).orElse("absent") + "); needs an operator", null);
         }
+    }
+
+    /** Why the job came to reconciliation: the controller stopped in some phase, or the job's rollback did not complete. */
+    private static String interruption(MigrationRecord r) {
+        return "rollback".equals(r.phase()) ? "the rollback of the failed migration did not complete"
+                : "the controller stopped during phase " + r.phase();
     }
 
     private void finish(MigrationRecord r, String state, String code, String error, String note) {

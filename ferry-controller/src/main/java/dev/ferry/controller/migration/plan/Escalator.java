@@ -1,0 +1,157 @@
+package dev.ferry.controller.migration.plan;
+
+import dev.ferry.api.migration.MigrationStats;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Watches a live migration's readings and decides, pass by pass, whether to escalate, instead of
+ * letting a transfer that stopped shrinking run into a timeout. A pass has stalled when the dirty
+ * memory found at its start is not at least 20% below what was found two passes earlier and QEMU
+ * does not expect to finish within the current limit. Then, in order, whatever can still help:
+ * <ol>
+ *   <li>raise the downtime limit to the lowest step (within the user's maximum) at which QEMU's own
+ *       expected downtime fits; skipped when even the maximum would not be enough;</li>
+ *   <li>activate auto-converge (armed from the start when throttling is allowed, because QEMU cannot
+ *       turn it on mid-flight), jumping straight to the throttle the model says is needed;</li>
+ *   <li>switch to post-copy, if allowed;</li>
+ *   <li>give up, once every allowed step has been taken and three more passes stalled, or the
+ *       transfer exceeded --max-duration.</li>
+ * </ol>
+ * A planned post-copy switches as soon as the first full pass is done. Near the maximum duration
+ * (80% of it) the strongest remaining step is taken at once. After each step a few passes go by
+ * before the next ({@link #COOLDOWN}, longer after a throttle, which QEMU applies only after two
+ * passes). It gives up once; after that it only watches. Pure: it only reads what it is given and
+ * returns decisions.
+ */
+public final class Escalator {
+    static final int COOLDOWN = 2;
+    static final int THROTTLE_COOLDOWN = 4;
+    static final int GIVE_UP_AFTER = 3;
+
+    /** What to do now. */
+    public sealed interface Action permits RaiseDowntime, StartThrottle, SwitchToPostcopy, GiveUp {
+        String reason();
+    }
+
+    public record RaiseDowntime(long downtimeLimitMs, String reason) implements Action {}
+
+    public record StartThrottle(Map<String, Long> parameters, String reason) implements Action {}
+
+    public record SwitchToPostcopy(String reason) implements Action {}
+
+    public record GiveUp(String reason) implements Action {}
+
+    private final LivePlan plan;
+    private final Map<Long, Long> remainingAtPass = new HashMap<>();
+    private long currentLimit;
+    private boolean throttleOn;
+    private boolean postcopyUsed;
+    private long lastPass = -1;
+    private long passOfLastAction;
+    private int cooldown = COOLDOWN;
+    private int stalledSinceExhausted;
+    private int escalations;
+    private boolean gaveUp;
+
+    public Escalator(LivePlan plan) {
+        this.plan = plan;
+        this.currentLimit = plan.initialDowntimeMs();
+        this.throttleOn = plan.throttleActive();
+    }
+
+    public int escalations() { return escalations; }
+
+    public long currentDowntimeLimitMs() { return currentLimit; }
+
+    /** Decides on one reading of the source's progress; null to carry on. */
+    public Action onReading(long elapsedMs, MigrationStats s) {
+        if (gaveUp || !"active".equals(s.status())) return null;
+        long pass = s.iterations();
+        boolean newPass = pass != lastPass;
+        if (newPass) {
+            remainingAtPass.putIfAbsent(pass, s.remainingBytes());
+            lastPass = pass;
+        }
+        if (plan.strategy() == Strategy.POSTCOPY && !postcopyUsed && pass >= 2) {
+            postcopyUsed = true;
+            return new SwitchToPostcopy("as planned, after the first full pass (" + mib(s.transferredBytes()) + " sent)");
+        }
+        Long maxMs = plan.limits().maxDurationMs();
+        if (maxMs != null && elapsedMs > maxMs) {
+            if (canPostcopy()) return postcopy("the transfer reached --max-duration " + maxMs / 1000 + " s");
+            return giveUp("the transfer exceeded --max-duration " + maxMs / 1000 + " s without converging");
+        }
+        if (maxMs != null && elapsedMs > maxMs * 0.8 && canPostcopy()) {
+            return postcopy(String.format(Locale.ROOT, "%.0f s of the %d s --max-duration are used", elapsedMs / 1000.0, maxMs / 1000));
+        }
+        if (!newPass || !stalled(pass, s)) return null;
+        return escalate(pass, s);
+    }
+
+    private boolean stalled(long pass, MigrationStats s) {
+        if (pass < 4 || pass < passOfLastAction + cooldown) return false;
+        Long now = remainingAtPass.get(pass);
+        Long before = remainingAtPass.get(pass - 2);
+        if (now == null || before == null) return false;
+        if (s.expectedDowntimeMs() != null && s.expectedDowntimeMs() <= currentLimit) return false;
+        return now > before * 0.8;
+    }
+
+    private Action escalate(long pass, MigrationStats s) {
+        Long expected = s.expectedDowntimeMs();
+        for (long step : plan.downtimeSteps()) {
+            if (step > currentLimit && expected != null && expected <= step) {
+                String why = String.format(Locale.ROOT, "stalled at %s dirty per pass; QEMU expects %d ms, so the limit goes from %d to %d ms",
+                        mib(remainingAtPass.get(pass)), expected, currentLimit, step);
+                currentLimit = step;
+                return acted(pass, COOLDOWN, new RaiseDowntime(step, why));
+            }
+        }
+        String noRaise = expected == null ? "" : String.format(Locale.ROOT, " (QEMU expects %d ms, beyond the %d ms maximum)", expected,
+                plan.limits().maxDowntimeMs());
+        if (plan.throttle() != null && !throttleOn) {
+            throttleOn = true;
+            Map<String, Long> params = new LinkedHashMap<>(plan.activeThrottleParameters());
+            Integer current = s.throttlePercent();
+            if (current != null && current > 0 && plan.throttle().initialPct() > current) {
+                params.put("cpu-throttle-increment", Math.max(params.get("cpu-throttle-increment"), plan.throttle().initialPct() - current));
+            }
+            return acted(pass, THROTTLE_COOLDOWN, new StartThrottle(params, "stalled at " + mib(remainingAtPass.get(pass))
+                    + " dirty per pass" + noRaise + "; throttling the vCPUs from " + plan.throttle().initialPct() + "%"));
+        }
+        if (canPostcopy()) return postcopy("stalled at " + mib(remainingAtPass.get(pass)) + " dirty per pass" + noRaise);
+        if (++stalledSinceExhausted >= GIVE_UP_AFTER) {
+            return giveUp("no progress over " + GIVE_UP_AFTER + " more passes after every allowed step" + noRaise
+                    + (plan.limits().allowPostcopy() ? "" : "; --allow-postcopy would let it finish")
+                    + (plan.limits().allowThrottle() ? "" : "; --allow-throttle might let it converge"));
+        }
+        return null;
+    }
+
+    private boolean canPostcopy() { return plan.limits().allowPostcopy() && !postcopyUsed; }
+
+    private Action postcopy(String why) {
+        postcopyUsed = true;
+        escalations++;
+        return new SwitchToPostcopy(why);
+    }
+
+    private Action giveUp(String why) {
+        gaveUp = true;
+        return new GiveUp(why);
+    }
+
+    private Action acted(long pass, int nextCooldown, Action a) {
+        passOfLastAction = pass;
+        cooldown = nextCooldown;
+        escalations++;
+        return a;
+    }
+
+    private static String mib(Long bytes) {
+        return bytes == null ? "?" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.ferry.controller.migration.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.migration.MigrationStats;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The escalation ladder against synthetic readings: shrinking transfers are left alone, stalled ones escalate in order. */
+class EscalatorTest {
+    private static final long MIB = 1024 * 1024;
+
+    private static LivePlan plan(LiveInputs in, boolean postcopy, boolean throttle, Long maxDurationMs) {
+        PlanDecision d = LivePlanner.plan(in, new LiveLimits(50, maxDurationMs, postcopy, throttle), null, ModelConstants.DEFAULT);
+        return d.plan();
+    }
+
+    /** A reading at pass {@code pass} with {@code remainingMiB} left and QEMU expecting {@code expectedMs}. */
+    private static MigrationStats at(long pass, long remainingMiB, Long expectedMs) {
+        return new MigrationStats("active", 0, expectedMs, null, 0, 0, remainingMiB * MIB, 256 * MIB, 0, 4096, 160, pass, null);
+    }
+
+    /** Feeds one reading per pass and collects the actions. */
+    private static List<Escalator.Action> run(Escalator e, long[] remainingMiB, Long expectedMs) {
+        List<Escalator.Action> out = new ArrayList<>();
+        for (int pass = 1; pass <= remainingMiB.length; pass++) {
+            Escalator.Action a = e.onReading(pass * 1000L, at(pass, remainingMiB[pass - 1], expectedMs));
+            if (a != null) out.add(a);
+        }
+        return out;
+    }
+
+    @Test
+    void aShrinkingTransferIsLeftAlone() {
+        Escalator e = new Escalator(plan(new LiveInputs(256 * MIB, 0, 20 * MIB, null), true, true, null));
+
+        assertThat(run(e, new long[] {256, 100, 60, 30, 15, 7, 3}, 4000L)).isEmpty();
+        assertThat(e.escalations()).isZero();
+    }
+
+    @Test
+    void aStallThatAHigherLimitFixesRaisesTheLimitOnly() {
+        LivePlan p = plan(new LiveInputs(256 * MIB, 0, 20 * MIB, null), false, false, null);
+        Escalator e = new Escalator(p);
+
+        List<Escalator.Action> actions = run(e, new long[] {256, 1, 1, 1, 1}, 45L);
+
+        assertThat(actions).hasSize(1);
+        assertThat(actions.get(0)).isInstanceOfSatisfying(Escalator.RaiseDowntime.class, r -> {
+            assertThat(r.downtimeLimitMs()).isEqualTo(50);
+            assertThat(r.reason()).contains("QEMU expects 45 ms", "from 25 to 50 ms");
+        });
+        assertThat(e.currentDowntimeLimitMs()).isEqualTo(50);
+    }
+
+    @Test
+    void aNonConvergentGuestGetsTheThrottleThenPostcopy() {
+        LivePlan p = plan(new LiveInputs(256 * MIB, 80 * MIB, 20 * MIB, 96 * MIB), true, true, null);
+        // Make the plan pre-copy-like with both reserves: build the ladder from a plan that chose throttle.
+        Escalator e = new Escalator(new LivePlan(Strategy.DOWNTIME_STEPS, p.inputs(), p.limits(), p.predictions(), p.downtimeSteps(),
+                25, p.capabilities(), p.parameters(), p.throttle(), false));
+
+        List<Escalator.Action> actions = run(e, new long[] {256, 96, 96, 96, 96, 96, 96, 96, 96, 96}, 4800L);
+
+        assertThat(actions).hasSize(2);
+        assertThat(actions.get(0)).isInstanceOfSatisfying(Escalator.StartThrottle.class, t -> {
+            assertThat(t.parameters()).containsEntry("cpu-throttle-initial", 88L).containsEntry("throttle-trigger-threshold", 50L);
+            assertThat(t.reason()).contains("beyond the 50 ms maximum", "throttling the vCPUs from 88%");
+        });
+        assertThat(actions.get(1)).isInstanceOf(Escalator.SwitchToPostcopy.class);
+        assertThat(e.escalations()).isEqualTo(2);
+    }
+
+    @Test
+    void withNothingLeftItGivesUpAndSaysWhatWouldHelp() {
+        LivePlan p = plan(new LiveInputs(256 * MIB, 0, 20 * MIB, null), false, false, null);
+        Escalator e = new Escalator(new LivePlan(Strategy.PRECOPY, p.inputs(), p.limits(), p.predictions(), p.downtimeSteps(), 50,
+                p.capabilities(), p.parameters(), null, false));
+
+        List<Escalator.Action> actions = run(e, new long[] {256, 96, 96, 96, 96, 96, 96, 96, 96}, 4800L);
+
+        assertThat(actions).hasSize(1);
+        assertThat(actions.get(0)).isInstanceOfSatisfying(Escalator.GiveUp.class, g -> assertThat(g.reason())
+                .contains("no progress over 3 more passes", "--allow-postcopy would let it finish", "--allow-throttle might"));
+    }
+
+    @Test
+    void aPlannedPostcopySwitchesAfterTheFirstPassWithoutCountingAsEscalation() {
+        LivePlan p = plan(new LiveInputs(256 * MIB, 80 * MIB, 20 * MIB, 96 * MIB), true, false, null);
+        assertThat(p.strategy()).isEqualTo(Strategy.POSTCOPY);
+        Escalator e = new Escalator(p);
+
+        assertThat(e.onReading(100, at(1, 256, null))).isNull();
+        assertThat(e.onReading(13_000, at(2, 96, 4800L))).isInstanceOf(Escalator.SwitchToPostcopy.class);
+        assertThat(e.onReading(13_300, at(2, 90, 4800L))).isNull();
+        assertThat(e.escalations()).isZero();
+    }
+
+    @Test
+    void nearTheMaximumDurationItSwitchesAndPastItItGivesUp() {
+        LivePlan withPost = plan(new LiveInputs(256 * MIB, 0, 20 * MIB, null), true, false, 100_000L);
+        Escalator e = new Escalator(withPost);
+        assertThat(e.onReading(79_000, at(3, 10, 500L))).isNull();
+        assertThat(e.onReading(81_000, at(3, 10, 500L))).isInstanceOfSatisfying(Escalator.SwitchToPostcopy.class,
+                s -> assertThat(s.reason()).contains("81 s of the 100 s --max-duration"));
+
+        LivePlan without = plan(new LiveInputs(256 * MIB, 0, 20 * MIB, null), false, false, 100_000L);
+        Escalator f = new Escalator(without);
+        assertThat(f.onReading(101_000, at(9, 10, 500L))).isInstanceOfSatisfying(Escalator.GiveUp.class,
+                g -> assertThat(g.reason()).contains("exceeded --max-duration 100 s"));
+    }
+
+    @Test
+    void postcopyReadingsAreNotJudged() {
+        Escalator e = new Escalator(plan(new LiveInputs(256 * MIB, 0, 20 * MIB, null), true, true, 100_000L));
+        MigrationStats post = new MigrationStats("postcopy-active", 0, null, null, 0, 0, 5, 5, 0, 4096, 1, 3, null);
+
+        assertThat(e.onReading(999_999, post)).isNull();
+    }
+}

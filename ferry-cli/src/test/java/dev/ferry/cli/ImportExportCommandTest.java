@@ -75,6 +75,31 @@ class ImportExportCommandTest {
     }
 
     @Test
+    void aRestartedControllerFollowsARunningImportAgain() throws Exception {
+        Path raw = src.resolve("big.raw");
+        run("dd", "if=/dev/urandom", "of=" + raw, "bs=1M", "count=512", "status=none");
+        Cli.Result started = Cli.run(args("import", raw.toString(), "--host", "host-1", "--memory", "128", "--name", "big",
+                "--detach", "-o", "json")).assertOk();
+        String id = dev.ferry.api.json.Json.mapper().readTree(started.out()).path("id").asText();
+        ServerConfig config = new ServerConfig("127.0.0.1:0", agent.dir().resolve("ctl").toString(),
+                agent.pki().hostDir("controller").toString(), null, List.of(new ServerConfig.Host("host-1", agent.url().toString())), 1);
+        controller.close();
+        controller = FerryController.start(config);
+        var c = new dev.ferry.api.client.ControllerClient(agent.pki().clientSsl(), java.net.URI.create("https://127.0.0.1:" + controller.port()));
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+        var v = c.migration(id);
+        while (!v.isFinished() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            v = c.migration(id);
+        }
+        assertThat(v.mode()).isEqualTo("import");
+        assertThat(v.state()).as("%s", v.errorMessage()).isEqualTo("succeeded");
+        assertThat(v.events()).anySatisfy(e -> assertThat(e.message()).contains("following agent job"));
+        assertThat(v.events()).anySatisfy(e -> assertThat(e.message()).contains("imported 'big'", "compared identical"));
+        assertThat(agent.client().show("big").spec().disks()).hasSize(1);
+    }
+
+    @Test
     void hostileSourceIsRefusedWithOneLineAndExit2() throws Exception {
         Files.writeString(src.resolve("evil.vmdk"), "# Disk DescriptorFile\nversion=1\nparentCID=ffffffff\ncreateType=\"monolithicFlat\"\n"
                 + "RW 8 FLAT \"/etc/passwd\" 0\n");

@@ -35,6 +35,7 @@ public final class FerryController implements AutoCloseable {
     private final MigrationEngine engine;
     private final MtlsServer server;
     private final ScheduledExecutorService background;
+    private ImportEngine imports;
 
     private FerryController(Database db, MigrationEngine engine, MtlsServer server, ScheduledExecutorService background) {
         this.db = db;
@@ -89,7 +90,9 @@ public final class FerryController implements AutoCloseable {
             imports.register(c);
         });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
-        return new FerryController(db, engine, server, bg);
+        FerryController controller = new FerryController(db, engine, server, bg);
+        controller.imports = imports;
+        return controller;
     }
 
     public int port() { return server.port(); }
@@ -101,6 +104,7 @@ public final class FerryController implements AutoCloseable {
         background.shutdownNow();
         server.close();
         engine.close();
+        if (imports != null) imports.close();
         db.close();
     }
 }

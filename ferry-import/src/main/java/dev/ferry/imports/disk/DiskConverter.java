@@ -8,6 +8,7 @@ import dev.ferry.qemu.img.QemuImg;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Converts one image with {@code qemu-img convert} (explicit source and target formats; zero areas
@@ -43,27 +44,32 @@ public final class DiskConverter {
         return Math.max(1, m.path("required").asLong(1));
     }
 
+    /**
+     * Converts into {@code .TARGET.partial} beside {@code target}, compares, and only then renames it to
+     * {@code target}: a disk under its final name is always complete and verified, even if the
+     * process dies mid-way (what is left then is a hidden {@code .partial} file, safe to delete).
+     */
     public Conversion convert(Path source, ImageFormat from, Path target, ImageFormat to, String createOptions, Progress progress) {
         if (Files.exists(target)) throw new FerryException(ErrorCode.INVALID_STATE, target + " already exists; Ferry does not overwrite disks");
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
         long expected = expectedBytes(source, from);
         long t0 = System.nanoTime();
-        boolean ok = false;
         try {
-            qemuImg.convert(source, from, target, to, createOptions, TIMEOUT_SECONDS, w -> {
-                if (w < 0) return;
-                if (progress != null) progress.update(Math.min(w, expected), expected);
+            qemuImg.convert(source, from, partial, to, createOptions, TIMEOUT_SECONDS, w -> {
+                if (w >= 0 && progress != null) progress.update(Math.min(w, expected), expected);
             });
             if (progress != null) progress.update(expected, expected);
-            boolean identical = qemuImg.compare(source, from, target, to, TIMEOUT_SECONDS);
-            if (!identical) {
-                throw new FerryException(ErrorCode.QEMU_FAILED, "qemu-img compare found " + target.getFileName() + " different from "
-                        + source.getFileName() + " after conversion");
+            if (!qemuImg.compare(source, from, partial, to, TIMEOUT_SECONDS)) {
+                throw new FerryException(ErrorCode.QEMU_FAILED, "qemu-img compare found the conversion of " + source.getFileName()
+                        + " different from its source");
             }
-            ok = true;
-            long allocated = qemuImg.info(target, to).path("actual-size").asLong(-1);
+            long allocated = qemuImg.info(partial, to).path("actual-size").asLong(-1);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             return new Conversion(expected, allocated, (System.nanoTime() - t0) / 1_000_000, true);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.IO_ERROR, "cannot move " + partial + " to " + target + ": " + e.getMessage(), e);
         } finally {
-            if (!ok) deleteQuietly(target);
+            deleteQuietly(partial);
         }
     }
 

@@ -89,6 +89,10 @@ final class ProgressView {
         MigrationProgress p = v.progress();
         String phase = v.isFinished() ? v.state() : v.phase();
         if (p == null || v.isFinished()) return phase;
+        if ("import".equals(v.mode()) || "export".equals(v.mode())) {
+            return String.format("%s  %s of %s  %s/s%s", phase, mib(p.transferredBytes()), mib(p.totalBytes()), mib(p.bandwidthBytesPerSec()),
+                    p.etaMs() == null ? "" : "  eta " + (p.etaMs() / 100) / 10.0 + " s");
+        }
         return String.format("%s  pass %d  sent %s  left %s  dirty %s/s  bw %s/s%s", phase, p.iterations(), mib(p.transferredBytes()),
                 mib(p.remainingBytes()), mib(p.dirtyRateBytesPerSec()), mib(p.bandwidthBytesPerSec()),
                 p.etaMs() == null ? "" : "  eta " + (p.etaMs() / 100) / 10.0 + " s");

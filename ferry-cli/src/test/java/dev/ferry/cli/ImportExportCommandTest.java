@@ -60,6 +60,7 @@ class ImportExportCommandTest {
 
         Cli.Result imp = Cli.run(args("import", src.resolve("DC01.vhdx").toString(), "--host", "host-1", "--memory", "128",
                 "--cpus", "2", "--generation", "1", "--format", "raw")).assertOk();
+        System.out.println(imp.out());
         assertThat(imp.out()).contains("imported 'dc01' (shutoff)", "DC01.vhdx (vhdx)", "compared identical");
         assertThat(agent.client().show("dc01").spec().vcpus()).isEqualTo(2);
         assertThat(identical(raw, "raw", agent.poolDir().resolve("dc01-disk0.img"), "raw")).isTrue();
@@ -80,6 +81,7 @@ class ImportExportCommandTest {
         run("dd", "if=/dev/urandom", "of=" + raw, "bs=1M", "count=512", "status=none");
         Cli.Result started = Cli.run(args("import", raw.toString(), "--host", "host-1", "--memory", "128", "--name", "big",
                 "--detach", "-o", "json")).assertOk();
+        assertThat(started.out()).contains("\"mode\" : \"import\"");
         String id = dev.ferry.api.json.Json.mapper().readTree(started.out()).path("id").asText();
         ServerConfig config = new ServerConfig("127.0.0.1:0", agent.dir().resolve("ctl").toString(),
                 agent.pki().hostDir("controller").toString(), null, List.of(new ServerConfig.Host("host-1", agent.url().toString())), 1);

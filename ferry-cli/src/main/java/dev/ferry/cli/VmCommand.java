@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vm", description = "Define, start, stop and inspect VMs on an agent.",
         subcommands = {VmCommand.Define.class, VmCommand.Start.class, VmCommand.Stop.class, VmCommand.Kill.class,
                 VmCommand.Pause.class, VmCommand.Resume.class, VmCommand.Show.class, VmCommand.ListVms.class,
-                VmCommand.Delete.class})
+                VmCommand.Delete.class, VmStorageCommands.Disks.class, VmStorageCommands.MoveDisk.class,
+                VmStorageCommands.Clone.class, VmStorageCommands.Template.class, VmStorageCommands.Deploy.class})
 final class VmCommand {
 
     static void print(ClientOptions client, List<VmInfo> vms) {

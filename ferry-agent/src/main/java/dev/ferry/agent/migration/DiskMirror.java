@@ -62,6 +62,7 @@ final class DiskMirror implements AutoCloseable {
     static final String TLS_ID = "tls-nbd";
     static final String PAUSE_CAPABILITY = "pause-before-switchover";
     private static final Duration JOB_END = Duration.ofSeconds(30);
+    private static final long POLL_MS = 50;
 
     private final AgentConfig config;
     private final VmManager vms;
@@ -143,7 +144,7 @@ final class DiskMirror implements AutoCloseable {
         boolean mirrors = active(name);
         VmRuntime rt = vms.requireRunning(name);
         try {
-            MigrationQmp.setCapabilities(rt.qmp(), Map.of(PAUSE_CAPABILITY, mirrors));
+            MigrationQmp.setCapabilities(rt.qmp(), mirrors ? Map.of(PAUSE_CAPABILITY, true, "events", true) : Map.of(PAUSE_CAPABILITY, false));
         } catch (FerryException e) {
             if (mirrors) throw e;
             // e.g. a migration already runs: the start below refuses with the proper error
@@ -193,19 +194,46 @@ final class DiskMirror implements AutoCloseable {
         });
     }
 
+    /**
+     * Watches the migration for QEMU's pre-switchover pause: woken at once by the MIGRATION event
+     * (the {@code events} capability is switched on for this), and polling {@code query-migrate}
+     * every {@value #POLL_MS} ms besides, so a lost event costs at most that much extra downtime.
+     * Ends when the migration does; closing the returned subscription stops it early.
+     */
     private Subscription watchSwitchover(String name, VmRuntime rt) {
-        AtomicBoolean fired = new AtomicBoolean();
-        Subscription[] self = new Subscription[1];
-        self[0] = rt.qmp().addEventListener((QmpEvent e) -> {
-            if (!e.is("MIGRATION")) return;
-            String status = e.data().path("status").asText();
-            if ("pre-switchover".equals(status) && fired.compareAndSet(false, true)) {
-                switchovers.submit(() -> endAtSwitchover(name, rt.qmp()));
-            } else if (Set.of("completed", "failed", "cancelled").contains(status) && self[0] != null) {
-                self[0].close();
+        QmpClient qmp = rt.qmp();
+        java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
+        AtomicBoolean stopped = new AtomicBoolean();
+        Subscription events = qmp.addEventListener((QmpEvent e) -> {
+            if (e.is("MIGRATION")) wake.release();
+        });
+        switchovers.submit(() -> {
+            try {
+                boolean started = false; // until the new migration shows up, a final status is an earlier one's
+                long giveUpAt = System.nanoTime() + 60_000_000_000L;
+                while (!stopped.get()) {
+                    wake.tryAcquire(POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    String status = qmp.execute("query-migrate").path("status").asText("none");
+                    if ("pre-switchover".equals(status)) {
+                        endAtSwitchover(name, qmp);
+                        return;
+                    }
+                    boolean ended = status.equals("none") || Set.of("completed", "failed", "cancelled").contains(status);
+                    if (!ended) started = true;
+                    else if (started || System.nanoTime() > giveUpAt) return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: watching the migration of {} for its switchover failed: {}", config.name(), name, e.getMessage());
+            } finally {
+                events.close();
             }
         });
-        return self[0];
+        return () -> {
+            stopped.set(true);
+            events.close();
+        };
     }
 
     /** Runs at the pre-switchover pause: the guest no longer runs anywhere, so cancelled mirrors end in sync. */

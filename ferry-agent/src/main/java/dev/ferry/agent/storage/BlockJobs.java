@@ -18,7 +18,7 @@ import java.util.Optional;
  * events, so an event lost while nobody listened cannot hang a wait.
  */
 public final class BlockJobs {
-    private static final long POLL_MS = 50;
+    private static final long POLL_MS = 10;
 
     private BlockJobs() {}
 

@@ -20,10 +20,11 @@ import java.util.Locale;
  * @param allowThrottle      live only: Ferry may slow the guest's vCPUs (QEMU auto-converge) to converge
  * @param maxDurationSeconds longest the transfer may take; the live planner refuses or escalates to meet it
  * @param keepSource         cold only: keep the source's disk images (and nothing else) after a successful move
+ * @param storage            where local (not shared) disks are copied to and in which format; null for the defaults
  */
 public record MigrationRequest(String vm, String to, Integer maxDowntimeMs, Integer bandwidthMiBps, Boolean insecure,
                                String mode, Boolean allowPostcopy, Boolean allowThrottle, Integer maxDurationSeconds,
-                               Boolean keepSource) {
+                               Boolean keepSource, StorageOptions storage) {
     public static final String LIVE = "live";
     public static final String WARM = "warm";
     public static final String COLD = "cold";
@@ -36,7 +37,8 @@ public record MigrationRequest(String vm, String to, Integer maxDowntimeMs, Inte
                             @JsonProperty("allowPostcopy") Boolean allowPostcopy,
                             @JsonProperty("allowThrottle") Boolean allowThrottle,
                             @JsonProperty("maxDurationSeconds") Integer maxDurationSeconds,
-                            @JsonProperty("keepSource") Boolean keepSource) {
+                            @JsonProperty("keepSource") Boolean keepSource,
+                            @JsonProperty("storage") StorageOptions storage) {
         this.vm = vm;
         this.to = to;
         this.maxDowntimeMs = maxDowntimeMs;
@@ -47,12 +49,23 @@ public record MigrationRequest(String vm, String to, Integer maxDowntimeMs, Inte
         this.allowThrottle = allowThrottle;
         this.maxDurationSeconds = maxDurationSeconds;
         this.keepSource = keepSource;
+        this.storage = storage;
+    }
+
+    /** A request with the default handling of local disks (see {@link StorageOptions}). */
+    public MigrationRequest(String vm, String to, Integer maxDowntimeMs, Integer bandwidthMiBps, Boolean insecure, String mode,
+                            Boolean allowPostcopy, Boolean allowThrottle, Integer maxDurationSeconds, Boolean keepSource) {
+        this(vm, to, maxDowntimeMs, bandwidthMiBps, insecure, mode, allowPostcopy, allowThrottle, maxDurationSeconds, keepSource, null);
     }
 
     /** A live migration with Ferry's defaults for everything not given (the request before modes existed). */
     public MigrationRequest(String vm, String to, Integer maxDowntimeMs, Integer bandwidthMiBps, Boolean insecure) {
-        this(vm, to, maxDowntimeMs, bandwidthMiBps, insecure, null, null, null, null, null);
+        this(vm, to, maxDowntimeMs, bandwidthMiBps, insecure, null, null, null, null, null, null);
     }
+
+    /** Where and how local disks are copied; never null. */
+    @JsonIgnore
+    public StorageOptions storageOrDefault() { return storage == null ? StorageOptions.DEFAULT : storage; }
 
     public int maxDowntimeOrDefault() { return maxDowntimeMs == null ? 300 : maxDowntimeMs; }
 

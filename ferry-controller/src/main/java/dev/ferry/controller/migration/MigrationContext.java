@@ -38,6 +38,7 @@ public final class MigrationContext {
     private boolean transferStarted;
     private boolean transferCompleted;
     private boolean sourceFinished;
+    private dev.ferry.controller.migration.storage.StoragePlan storage;
 
     public MigrationContext(String id, MigrationRequest request, String sourceHost, AgentClient source,
                             AgentClient destination, BooleanSupplier abortRequested, MigrationJournal journal) {
@@ -98,6 +99,10 @@ public final class MigrationContext {
 
     public void sourceFinished() { this.sourceFinished = true; }
     public boolean isSourceFinished() { return sourceFinished; }
+
+    /** The local disks this migration copies along; null when every disk is on shared storage. */
+    public void storage(dev.ferry.controller.migration.storage.StoragePlan plan) { this.storage = plan; }
+    public dev.ferry.controller.migration.storage.StoragePlan storage() { return storage; }
 
     private <T> T need(T value, String what) {
         if (value == null) throw new IllegalStateException(what + " is not known yet in migration " + id);

@@ -32,6 +32,7 @@ public final class MigrationRunner {
         try {
             for (Phase p : phases) {
                 ctx.checkAbort();
+                if (!p.appliesTo(ctx)) continue;
                 ctx.journal().phase(p.name());
                 started.push(p);
                 p.run(ctx);

@@ -11,5 +11,11 @@ public interface Phase {
 
     void run(MigrationContext ctx);
 
+    /**
+     * False to skip this phase for this migration (it is then neither run, journaled nor cleaned
+     * up); asked just before the phase would start, so earlier phases' findings count.
+     */
+    default boolean appliesTo(MigrationContext ctx) { return true; }
+
     default void cleanup(MigrationContext ctx) {}
 }

@@ -3,19 +3,20 @@ package dev.ferry.controller.migration.phase;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.api.host.HostInfo;
-import dev.ferry.api.spec.DiskSpec;
 import dev.ferry.api.vm.VmInfo;
 import dev.ferry.api.vm.VmState;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
+import dev.ferry.controller.migration.storage.StoragePlan;
+import dev.ferry.controller.migration.storage.StoragePlanner;
 import dev.ferry.qemu.policy.QemuSafety;
-import java.nio.file.Path;
 
 /**
  * Checks, before anything changes, that this migration can work: the VM runs on the source, both
  * QEMUs are safe for live migration, both hosts use the same accelerator, the destination knows
- * the VM's machine type and CPU model and has the memory, and every disk sits on storage that
- * both hosts share. A refusal here leaves everything exactly as it was.
+ * the VM's machine type and CPU model and has the memory, and every disk either sits on storage
+ * that both hosts share or, if not, fits into a destination pool it is copied to
+ * ({@link StoragePlanner}). A refusal here leaves everything exactly as it was.
  */
 public final class ValidatePhase implements Phase {
     private static final long MEMORY_OVERHEAD_MIB = 64;
@@ -47,16 +48,11 @@ public final class ValidatePhase implements Phase {
         require(dst.cpuModels().contains(cpu), dst.name() + "'s QEMU has no CPU model '" + cpu + "'");
         require(dst.memoryAvailableMiB() >= vm.spec().memoryMiB() + MEMORY_OVERHEAD_MIB, dst.name() + " has "
                 + dst.memoryAvailableMiB() + " MiB available; '" + ctx.vm() + "' needs " + vm.spec().memoryMiB() + " MiB");
-        for (DiskSpec d : vm.spec().disks()) {
-            require(onSharedPool(src, d) && onSharedPool(dst, d), "disk '" + d.id() + "' (" + d.path()
-                    + ") is not on a storage pool marked shared on both hosts; this migration mode needs shared storage");
-        }
+        // Disks not on a pool both hosts share are copied along (mirrored while the VM runs).
+        StoragePlan storage = StoragePlanner.plan(ctx, src, dst, vm.spec());
+        if (storage != null) ctx.journal().event("info", "local disks are copied along: " + storage);
+        ctx.storage(storage);
         ctx.prepared(src, dst, vm.spec());
-    }
-
-    private static boolean onSharedPool(HostInfo host, DiskSpec d) {
-        Path p = Path.of(d.path()).normalize();
-        return host.pools().stream().anyMatch(pool -> pool.shared() && p.startsWith(Path.of(pool.path()).normalize()));
     }
 
     private static void require(boolean ok, String why) {

@@ -2,6 +2,7 @@ package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.host.QemuCapabilities;
+import dev.ferry.agent.imports.ImportService;
 import dev.ferry.agent.migration.MigrationService;
 import dev.ferry.agent.storage.StorageApi;
 import dev.ferry.agent.storage.StorageService;
@@ -66,8 +67,10 @@ public final class FerryAgent implements AutoCloseable {
         TransferService transfers = new TransferService(config, vms, identity.sslContext(), QemuImg.system());
         TransferApi transferApi = new TransferApi(transfers);
         StorageApi storageApi = new StorageApi(new StorageService(config, vms, migrations::guestHealth), migrations.storage());
+        ImportService imports = new ImportService(config, vms, QemuImg.system());
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
+            imports.register(c);
             storageApi.register(c);
             transferApi.register(c);
         });

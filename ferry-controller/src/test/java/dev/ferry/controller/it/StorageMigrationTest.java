@@ -153,7 +153,7 @@ class StorageMigrationTest {
 
     private MigrationRequest request(Integer bandwidthMiBps) throws IOException {
         String json = "{\"vm\":\"" + VM + "\",\"to\":\"host-b\"" + (bandwidthMiBps == null ? "" : ",\"bandwidthMiBps\":" + bandwidthMiBps)
-                + ",\"keepSource\":true,\"storage\":{\"diskFormat\":\"qcow2\"}}";
+                + ",\"storage\":{\"diskFormat\":\"qcow2\",\"keepSource\":true}}";
         return Json.mapper().readValue(json, MigrationRequest.class);
     }
 

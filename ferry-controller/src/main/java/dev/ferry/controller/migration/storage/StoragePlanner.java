@@ -43,7 +43,7 @@ public final class StoragePlanner {
                     + mib(pool.freeBytes()) + " MiB free; the disks " + local.stream().map(DiskSpec::id).toList() + " of '"
                     + ctx.vm() + "' need " + mib(needed) + " MiB there");
         }
-        return new StoragePlan(infos, pool.name(), opts.diskFormat(), ctx.request().keepsSource());
+        return new StoragePlan(infos, pool.name(), opts.diskFormat(), opts.isKeepSource() || ctx.request().keepsSource());
     }
 
     private static HostInfo.PoolInfo pool(HostInfo dst, String wanted) {

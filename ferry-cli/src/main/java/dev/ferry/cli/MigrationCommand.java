@@ -2,6 +2,8 @@ package dev.ferry.cli;
 
 import dev.ferry.api.client.ControllerClient;
 import dev.ferry.api.migration.MigrationRequest;
+import dev.ferry.api.migration.StorageOptions;
+import dev.ferry.api.spec.DiskFormat;
 import dev.ferry.api.migration.MigrationView;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,11 +42,28 @@ final class MigrationCommand {
         @Option(names = "--watch", description = "follow the migration until it ends")
         boolean watch;
 
+        @Option(names = "--target-pool", description = "destination pool for disks not on shared storage"
+                + " (default: the destination pool with the most free space)")
+        String targetPool;
+
+        @Option(names = "--disk-format", description = "raw or qcow2 for the copies of such disks (default: keep each disk's)")
+        String diskFormat;
+
+        @Option(names = "--keep-source-disks", description = "keep the source images of copied disks after a successful migration")
+        boolean keepSourceDisks;
+
+        /** Storage options, or null when none was given (the defaults apply). */
+        StorageOptions storage() {
+            if (targetPool == null && diskFormat == null && !keepSourceDisks) return null;
+            return new StorageOptions(targetPool, diskFormat == null ? null : DiskFormat.parse(diskFormat), keepSourceDisks ? true : null);
+        }
+
         @Override
         public Integer call() {
             boolean json = client.json();
             ControllerClient c = HostCommand.controller(client);
-            MigrationView v = c.startMigration(new MigrationRequest(vm, to, maxDowntime, bandwidth, insecure ? Boolean.TRUE : null));
+            MigrationView v = c.startMigration(new MigrationRequest(vm, to, maxDowntime, bandwidth, insecure ? Boolean.TRUE : null,
+                    null, null, null, null, null, storage()));
             if (!watch) {
                 if (json) Output.json(System.out, v);
                 else System.out.println("migration " + v.id() + " started: " + v.vm() + " " + v.source() + " -> " + v.destination());

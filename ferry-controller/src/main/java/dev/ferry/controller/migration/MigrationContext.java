@@ -38,6 +38,7 @@ public final class MigrationContext {
     private boolean transferStarted;
     private boolean transferCompleted;
     private boolean sourceFinished;
+    private final ModeState modes = new ModeState();
     private dev.ferry.controller.migration.storage.StoragePlan storage;
 
     public MigrationContext(String id, MigrationRequest request, String sourceHost, AgentClient source,
@@ -63,12 +64,16 @@ public final class MigrationContext {
 
     /** Throws {@code MIGRATION_ABORTED} if the user asked to abort; phases call it between steps. */
     public void checkAbort() {
-        if (abortRequested.getAsBoolean()) {
+        if (abortRequested()) {
             throw new FerryException(ErrorCode.MIGRATION_ABORTED, "migration of '" + vm() + "' was aborted by the user");
         }
     }
 
-    public boolean abortRequested() { return abortRequested.getAsBoolean(); }
+    /** Once post-copy has started the guest cannot go back to the source, so an abort is no longer honoured. */
+    public boolean abortRequested() { return abortRequested.getAsBoolean() && !modes.isPostcopyStarted(); }
+
+    /** Whether the user asked to abort, honoured or not. */
+    public boolean abortRequestedRaw() { return abortRequested.getAsBoolean(); }
 
     public void prepared(HostInfo src, HostInfo dst, VmSpec vmSpec) {
         this.sourceInfo = src;
@@ -103,6 +108,9 @@ public final class MigrationContext {
     /** The local disks this migration copies along; null when every disk is on shared storage. */
     public void storage(dev.ferry.controller.migration.storage.StoragePlan plan) { this.storage = plan; }
     public dev.ferry.controller.migration.storage.StoragePlan storage() { return storage; }
+
+    /** State of the migration modes (live plan, post-copy, warm pause, cold copies) for their phases. */
+    public ModeState modes() { return modes; }
 
     private <T> T need(T value, String what) {
         if (value == null) throw new IllegalStateException(what + " is not known yet in migration " + id);

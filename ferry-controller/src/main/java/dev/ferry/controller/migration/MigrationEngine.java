@@ -78,7 +78,7 @@ public final class MigrationEngine implements AutoCloseable {
         });
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        MigrationRecord rec = store.create(new MigrationRecord(id, req.vm(), vm.host(), req.to(), "live", "running", "queued",
+        MigrationRecord rec = store.create(new MigrationRecord(id, req.vm(), vm.host(), req.to(), req.modeOrDefault(), "running", "queued",
                 MigrationViews.write(req), null, null, null, null, false, now, now, null));
         store.addEvent(id, "info", "VM '" + req.vm() + "' locked for migration " + vm.host() + " -> " + req.to(), null);
         AtomicBoolean abort = new AtomicBoolean();
@@ -114,7 +114,7 @@ public final class MigrationEngine implements AutoCloseable {
 
     private void execute(MigrationContext ctx) {
         long t0 = System.nanoTime();
-        MigrationRunner.Outcome out = new MigrationRunner(phases()).run(ctx);
+        MigrationRunner.Outcome out = new MigrationRunner(phases(ctx.request())).run(ctx);
         MigrationResult result = out.succeeded() ? result(ctx) : null;
         String state = out.succeeded() ? "succeeded" : out.error().code() == ErrorCode.MIGRATION_ABORTED ? "aborted" : "failed";
         if (out.succeeded()) {
@@ -137,6 +137,9 @@ public final class MigrationEngine implements AutoCloseable {
         registry.sync(ctx.destinationHost());
     }
 
+    /** The phases of a migration in the requested mode: live, warm or cold ({@link MigrationModePhases}). */
+    static List<Phase> phases(MigrationRequest req) { return MigrationModePhases.of(req, phases()); }
+
     static List<Phase> phases() {
         // The storage phases apply only when validation planned to copy local disks along.
         return List.of(new ValidatePhase(), new PrepareTargetDisksPhase(), new PrepareDestinationPhase(), new MirrorDisksPhase(),
@@ -145,11 +148,12 @@ public final class MigrationEngine implements AutoCloseable {
     }
 
     private static MigrationResult result(MigrationContext ctx) {
+        if (MigrationRequest.COLD.equals(ctx.request().modeOrDefault())) return ModeResults.cold(ctx);
         MigrationStats s = ctx.lastStats();
         Long before = ctx.sourceHealth() == null ? null : ctx.sourceHealth().heartbeat();
         Long after = ctx.destinationHealth() == null ? null : ctx.destinationHealth().heartbeat();
-        return new MigrationResult(s.totalTimeMs(), s.downtimeMs(), HeartbeatGap.of(ctx.sourceHealth(), ctx.destinationHealth()),
-                s.transferredBytes(), s.iterations(), before, after);
+        return ModeResults.withMode(ctx, new MigrationResult(s.totalTimeMs(), s.downtimeMs(),
+                HeartbeatGap.of(ctx.sourceHealth(), ctx.destinationHealth()), s.transferredBytes(), s.iterations(), before, after));
     }
 
     private static void validate(MigrationRequest req) {
@@ -163,6 +167,7 @@ public final class MigrationEngine implements AutoCloseable {
         if (req.bandwidthMiBps() != null && req.bandwidthMiBps() < 1) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "bandwidth must be at least 1 MiB/s");
         }
+        MigrationModePhases.validate(req);
     }
 
     private MigrationRecord record(String id) {

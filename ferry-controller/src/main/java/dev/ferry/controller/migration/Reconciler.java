@@ -74,6 +74,10 @@ public final class Reconciler {
         AgentClient src = agents.client(r.sourceHost());
         AgentClient dst = agents.client(r.destHost());
         store.addEvent(r.id(), "phase", "reconcile", null);
+        if ("cold".equals(r.mode())) {
+            reconcileCold(r, src, dst);
+            return;
+        }
         Optional<VmState> s = state(src, r.vm());
         if (s.isPresent() && (s.get() == VmState.RUNNING || s.get() == VmState.PAUSED)) {
             MigrationStats st = src.cancelMigration(r.vm());
@@ -101,6 +105,34 @@ public final class Reconciler {
             finish(r, "failed", ErrorCode.INTERNAL.name(), "the guest runs on neither " + r.sourceHost() + " (" + s.map(VmState::json)
                     .orElse("absent") + ") nor " + r.destHost() + " (" + d.map(VmState::json).orElse("absent") + "); needs an operator", null);
         }
+    }
+
+    /**
+     * A cold migration: if the destination runs the guest, the move happened and the source's
+     * shut-off definition is removed (its images are kept for the operator); otherwise a destination
+     * copy is removed and, if this migration had shut the guest down, it is started again on the
+     * source. Images a failed copy left on the destination are named in the job for the operator.
+     */
+    private void reconcileCold(MigrationRecord r, AgentClient src, AgentClient dst) {
+        Optional<VmState> s = state(src, r.vm());
+        Optional<VmState> d = state(dst, r.vm());
+        if (d.orElse(null) == VmState.RUNNING) {
+            if (s.isPresent()) src.retire(r.vm(), new dev.ferry.api.migration.RetireRequest(r.id(), false));
+            finish(r, "succeeded", null, null, "completed by reconciliation: the guest runs on " + r.destHost()
+                    + "; the source's images were kept");
+            return;
+        }
+        if (d.isPresent()) dst.discard(r.vm(), true);
+        boolean shutDownByUs = store.events(r.id()).stream().anyMatch(e -> "shutdown".equals(e.kind()));
+        if (s.orElse(null) == VmState.SHUTOFF && shutDownByUs) src.start(r.vm());
+        if (s.isEmpty()) {
+            finish(r, "failed", ErrorCode.INTERNAL.name(), "the guest is defined on neither " + r.sourceHost() + " nor a running "
+                    + r.destHost() + "; needs an operator", null);
+            return;
+        }
+        finish(r, r.abortRequested() ? "aborted" : "failed", ErrorCode.MIGRATION_FAILED.name(), interruption(r)
+                + "; rolled back, the guest is on " + r.sourceHost() + (shutDownByUs ? " and was started again" : "")
+                + " (copied images on " + r.destHost() + ", if any, are left for an operator)", null);
     }
 
     /** Why the job came to reconciliation: the controller stopped in some phase, or the job's rollback did not complete. */

@@ -6,7 +6,6 @@ import dev.ferry.api.migration.IncomingRequest;
 import dev.ferry.api.migration.IncomingResponse;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
-import java.util.Map;
 
 /**
  * Starts the destination: the agent defines the VM, starts QEMU with the identical machine and
@@ -21,7 +20,7 @@ public final class PrepareDestinationPhase implements Phase {
     @Override
     public void run(MigrationContext ctx) {
         boolean tls = !ctx.request().isInsecure();
-        IncomingResponse r = ctx.destination().prepareIncoming(new IncomingRequest(ctx.id(), ctx.spec(), tls, Map.of()));
+        IncomingResponse r = ctx.destination().prepareIncoming(new IncomingRequest(ctx.id(), ctx.spec(), tls, ctx.modes().capabilities()));
         ctx.destinationReady(r);
         ctx.journal().event("info", ctx.destinationHost() + " listens on " + r.uri() + (tls ? " (TLS)" : " (plaintext, --insecure)"));
     }

@@ -53,6 +53,10 @@ public final class SwitchoverPhase implements Phase {
      */
     static void returnToSource(MigrationContext ctx) {
         if (!ctx.isTransferCompleted() || ctx.isSourceFinished()) return;
+        if (ctx.modes().isPostcopyStarted()) {
+            throw new FerryException(ErrorCode.INVALID_STATE, "the migration ran in post-copy: the guest lives on "
+                    + ctx.destinationHost() + " and the copy on " + ctx.sourceHost() + " is stale; nothing is handed back");
+        }
         VmState src = ctx.source().show(ctx.vm()).state();
         if (src != VmState.MIGRATED) {
             throw new FerryException(ErrorCode.INVALID_STATE, "cannot hand the guest back to " + ctx.sourceHost()

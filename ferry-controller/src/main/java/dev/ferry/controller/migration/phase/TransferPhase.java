@@ -4,10 +4,10 @@ import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.migration.OutgoingRequest;
+import dev.ferry.controller.migration.LiveSteering;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Runs QEMU's pre-copy transfer from source to destination and follows it until QEMU reports
@@ -29,15 +29,14 @@ public final class TransferPhase implements Phase {
     public void run(MigrationContext ctx) {
         Integer bw = ctx.request().bandwidthMiBps();
         ctx.sourceHealth(ctx.source().guestHealth(ctx.vm()));
-        OutgoingRequest req = new OutgoingRequest(ctx.id(), ctx.incoming().uri(), !ctx.request().isInsecure(),
-                ctx.incoming().tlsHostname(), bw == null ? UNCAPPED_BYTES_PER_SEC : bw * 1024L * 1024L, ctx.request().maxDowntimeOrDefault(), Map.of());
+        OutgoingRequest req = LiveSteering.request(ctx, bw == null ? UNCAPPED_BYTES_PER_SEC : bw * 1024L * 1024L);
         ctx.source().migrate(ctx.vm(), req);
         ctx.transferStarted();
-        follow(ctx);
-        ctx.transferCompleted();
+        if (follow(ctx)) ctx.transferCompleted();
     }
 
-    private void follow(MigrationContext ctx) {
+    /** Follows the stream until QEMU completes it (true) or the live plan hands over to post-copy (false). */
+    private boolean follow(MigrationContext ctx) {
         long lastProgressAt = System.nanoTime();
         long lastTransferred = -1;
         while (true) {
@@ -47,12 +46,13 @@ public final class TransferPhase implements Phase {
             ctx.stats(s);
             ctx.journal().progress(s);
             switch (s.status()) {
-                case "completed" -> { return; }
+                case "completed" -> { return true; }
                 case "failed" -> throw new FerryException(ErrorCode.MIGRATION_FAILED, "QEMU's migration stream failed"
                         + (s.error() == null ? "" : ": " + s.error()));
                 case "cancelled" -> throw new FerryException(ErrorCode.MIGRATION_FAILED, "the migration was cancelled on the source");
                 default -> { }
             }
+            if (LiveSteering.onReading(ctx, s)) return false;
             if (s.transferredBytes() != lastTransferred) {
                 lastTransferred = s.transferredBytes();
                 lastProgressAt = System.nanoTime();

@@ -15,7 +15,10 @@ import java.util.Map;
  *   <li>raise the downtime limit to the lowest step (within the user's maximum) at which QEMU's own
  *       expected downtime fits; skipped when even the maximum would not be enough;</li>
  *   <li>activate auto-converge (armed from the start when throttling is allowed, because QEMU cannot
- *       turn it on mid-flight), jumping straight to the throttle the model says is needed;</li>
+ *       turn it on mid-flight), jumping straight to the throttle the model says is needed; if it is
+ *       active and the passes still stall, make QEMU's next throttle step go straight to 99% (a
+ *       guest whose writes are paced by its own clock barely slows until the throttle is near 99%),
+ *       and otherwise wait while QEMU is still raising the throttle;</li>
  *   <li>switch to post-copy, if allowed;</li>
  *   <li>give up, once every allowed step has been taken and three more passes stalled, or the
  *       transfer exceeded --max-duration.</li>
@@ -30,6 +33,8 @@ public final class Escalator {
     static final int COOLDOWN = 2;
     static final int THROTTLE_COOLDOWN = 4;
     static final int GIVE_UP_AFTER = 3;
+    /** QEMU's highest vCPU throttle. */
+    static final int MAX_THROTTLE = 99;
 
     /** What to do now. */
     public sealed interface Action permits RaiseDowntime, StartThrottle, SwitchToPostcopy, GiveUp {
@@ -55,6 +60,7 @@ public final class Escalator {
     private int stalledSinceExhausted;
     private int escalations;
     private boolean gaveUp;
+    private boolean throttleRushed;
 
     public Escalator(LivePlan plan) {
         this.plan = plan;
@@ -68,7 +74,7 @@ public final class Escalator {
 
     /** Decides on one reading of the source's progress; null to carry on. */
     public Action onReading(long elapsedMs, MigrationStats s) {
-        if (gaveUp || !"active".equals(s.status())) return null;
+        if (gaveUp || postcopyUsed || !"active".equals(s.status())) return null;
         long pass = s.iterations();
         boolean newPass = pass != lastPass;
         if (newPass) {
@@ -112,10 +118,18 @@ public final class Escalator {
         }
         String noRaise = expected == null ? "" : String.format(Locale.ROOT, " (QEMU expects %d ms, beyond the %d ms maximum)", expected,
                 plan.limits().maxDowntimeMs());
+        Integer current = s.throttlePercent();
+        if (throttleOn && (current == null || current < MAX_THROTTLE)) {
+            if (throttleRushed) return null; // QEMU is still raising the throttle; judge again once it is at its maximum
+            throttleRushed = true;
+            int now = current == null ? 0 : current;
+            return acted(pass, THROTTLE_COOLDOWN, new StartThrottle(Map.of("cpu-throttle-increment", (long) Math.max(1, MAX_THROTTLE - now)),
+                    "still stalled at " + mib(remainingAtPass.get(pass)) + " dirty per pass with the vCPUs throttled "
+                            + (current == null ? "(not yet)" : "to " + now + "%") + "; the next throttle step goes to " + MAX_THROTTLE + "%"));
+        }
         if (plan.throttle() != null && !throttleOn) {
             throttleOn = true;
             Map<String, Long> params = new LinkedHashMap<>(plan.activeThrottleParameters());
-            Integer current = s.throttlePercent();
             if (current != null && current > 0 && plan.throttle().initialPct() > current) {
                 params.put("cpu-throttle-increment", Math.max(params.get("cpu-throttle-increment"), plan.throttle().initialPct() - current));
             }

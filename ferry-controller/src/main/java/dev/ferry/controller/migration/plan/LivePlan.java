@@ -26,6 +26,16 @@ public record LivePlan(Strategy strategy, LiveInputs inputs, LiveLimits limits, 
         parameters = Map.copyOf(parameters);
     }
 
+    /**
+     * The fixed policy of a request that names no mode (as before the modes existed): plain pre-copy
+     * at the requested downtime limit, nothing measured or predicted, nothing to escalate to; a
+     * transfer that stops shrinking still fails after a few passes instead of running forever.
+     */
+    public static LivePlan fixed(long downtimeMs, Long maxDurationMs) {
+        return new LivePlan(Strategy.PRECOPY, null, new LiveLimits(downtimeMs, maxDurationMs, false, false), List.of(),
+                List.of(downtimeMs), downtimeMs, Map.of(), Map.of(), null, false);
+    }
+
     public Prediction chosen() {
         return predictions.stream().filter(p -> p.strategy() == strategy).findFirst().orElseThrow();
     }

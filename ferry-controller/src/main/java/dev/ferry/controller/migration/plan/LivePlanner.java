@@ -120,7 +120,7 @@ public final class LivePlanner {
     /** One line per plan: the choice, the inputs it rests on, and the runners-up. */
     public static String summary(LivePlan plan) {
         Prediction p = plan.chosen();
-        return String.format(Locale.ROOT, "plan: %s (predicted %.1f s, downtime %d ms, %d round%s) for %s", plan.strategy().label(),
+        return String.format(Locale.ROOT, "chose %s (predicted %.1f s, downtime %d ms, %d round%s) for %s", plan.strategy().label(),
                 p.totalMs() / 1000.0, p.downtimeMs(), p.rounds(), p.rounds() == 1 ? "" : "s", inputs(plan.inputs()));
     }
 

@@ -55,21 +55,52 @@ class EscalatorTest {
     }
 
     @Test
-    void aNonConvergentGuestGetsTheThrottleThenPostcopy() {
+    void aNonConvergentGuestGetsTheThrottleThenTheFullThrottleThenPostcopy() {
         LivePlan p = plan(new LiveInputs(256 * MIB, 80 * MIB, 20 * MIB, 96 * MIB), true, true, null);
-        // Make the plan pre-copy-like with both reserves: build the ladder from a plan that chose throttle.
+        // A plan that started as plain pre-copy, with auto-converge armed and post-copy in reserve.
         Escalator e = new Escalator(new LivePlan(Strategy.DOWNTIME_STEPS, p.inputs(), p.limits(), p.predictions(), p.downtimeSteps(),
                 25, p.capabilities(), p.parameters(), p.throttle(), false));
+        List<Escalator.Action> actions = new ArrayList<>();
+        int[] throttle = {0, 0, 0, 0, 0, 0, 88, 88, 88, 88, 99, 99, 99, 99, 99, 99};
+        for (int pass = 1; pass <= throttle.length; pass++) {
+            MigrationStats s = new MigrationStats("active", pass * 5000L, 4800L, null, 0, 0, (pass == 1 ? 256 : 96) * MIB, 256 * MIB, 0,
+                    4096, 160, pass, null, throttle[pass - 1] == 0 ? null : throttle[pass - 1], null, null);
+            Escalator.Action a = e.onReading(pass * 5000L, s);
+            if (a != null) actions.add(a);
+        }
 
-        List<Escalator.Action> actions = run(e, new long[] {256, 96, 96, 96, 96, 96, 96, 96, 96, 96}, 4800L);
-
-        assertThat(actions).hasSize(2);
+        assertThat(actions).hasSize(3);
         assertThat(actions.get(0)).isInstanceOfSatisfying(Escalator.StartThrottle.class, t -> {
             assertThat(t.parameters()).containsEntry("cpu-throttle-initial", 88L).containsEntry("throttle-trigger-threshold", 50L);
             assertThat(t.reason()).contains("beyond the 50 ms maximum", "throttling the vCPUs from 88%");
         });
-        assertThat(actions.get(1)).isInstanceOf(Escalator.SwitchToPostcopy.class);
-        assertThat(e.escalations()).isEqualTo(2);
+        assertThat(actions.get(1)).isInstanceOfSatisfying(Escalator.StartThrottle.class,
+                t -> assertThat(t.parameters()).containsEntry("cpu-throttle-increment", 11L));
+        assertThat(actions.get(2)).isInstanceOf(Escalator.SwitchToPostcopy.class);
+        assertThat(e.escalations()).isEqualTo(3);
+    }
+
+    @Test
+    void anActiveThrottleThatIsNotEnoughIsRushedToTheMaximumAndGivenTimeToWork() {
+        LivePlan p = plan(new LiveInputs(256 * MIB, 80 * MIB, 20 * MIB, 96 * MIB), false, true, null);
+        assertThat(p.strategy()).isEqualTo(Strategy.AUTO_CONVERGE);
+        Escalator e = new Escalator(p);
+        List<Escalator.Action> actions = new ArrayList<>();
+        long[] remaining = {256, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96, 96};
+        int[] throttle = {0, 0, 0, 88, 88, 88, 99, 99, 99, 99, 99, 99, 99, 99};
+        for (int pass = 1; pass <= remaining.length; pass++) {
+            MigrationStats s = new MigrationStats("active", pass * 5000L, 4800L, null, 0, 0, remaining[pass - 1] * MIB, 256 * MIB, 0, 4096,
+                    160, pass, null, throttle[pass - 1] == 0 ? null : throttle[pass - 1], null, null);
+            Escalator.Action a = e.onReading(pass * 5000L, s);
+            if (a != null) actions.add(a);
+        }
+
+        assertThat(actions).hasSize(2);
+        assertThat(actions.get(0)).isInstanceOfSatisfying(Escalator.StartThrottle.class, t -> {
+            assertThat(t.parameters()).containsEntry("cpu-throttle-increment", 11L);
+            assertThat(t.reason()).contains("throttled to 88%", "goes to 99%");
+        });
+        assertThat(actions.get(1)).as("only at 99% and still stalled does it give up").isInstanceOf(Escalator.GiveUp.class);
     }
 
     @Test

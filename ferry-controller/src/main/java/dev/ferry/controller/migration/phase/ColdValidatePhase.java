@@ -1,0 +1,69 @@
+package dev.ferry.controller.migration.phase;
+
+import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.host.HostInfo;
+import dev.ferry.api.spec.DiskSpec;
+import dev.ferry.api.vm.VmInfo;
+import dev.ferry.api.vm.VmState;
+import dev.ferry.controller.migration.MigrationContext;
+import dev.ferry.controller.migration.Phase;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks, before anything changes, that a cold migration can work: the VM is defined on the
+ * source and not in the middle of a migration, the destination has the VM's machine type, CPU
+ * model and memory and does not know the VM yet, and every disk is either on storage both hosts
+ * share or has an unshared destination pool to be copied into. Unlike a live migration it needs
+ * neither the same accelerator's run state nor a running guest.
+ */
+public final class ColdValidatePhase implements Phase {
+    private static final long MEMORY_OVERHEAD_MIB = 64;
+
+    @Override
+    public String name() { return "validate"; }
+
+    @Override
+    public void run(MigrationContext ctx) {
+        if (ctx.sourceHost().equals(ctx.destinationHost())) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "VM '" + ctx.vm() + "' already lives on " + ctx.sourceHost());
+        }
+        VmInfo vm = ctx.source().show(ctx.vm());
+        if (vm.state() == VmState.MIGRATED || vm.state() == VmState.INCOMING) {
+            throw new FerryException(ErrorCode.INVALID_STATE, "VM '" + ctx.vm() + "' is " + vm.state().json() + " on "
+                    + ctx.sourceHost() + "; it is in the middle of another migration");
+        }
+        HostInfo src = ctx.source().host();
+        HostInfo dst = ctx.destination().host();
+        try {
+            ctx.destination().show(ctx.vm());
+            throw new FerryException(ErrorCode.VM_EXISTS, dst.name() + " already has a VM named '" + ctx.vm() + "'");
+        } catch (FerryException e) {
+            if (e.code() != ErrorCode.VM_NOT_FOUND) throw e;
+        }
+        String machine = vm.spec().machine() == null ? "q35" : vm.spec().machine();
+        require(dst.machineTypes().contains(machine), dst.name() + "'s QEMU has no machine type '" + machine + "'");
+        String cpu = vm.spec().cpuModel() == null ? "qemu64" : vm.spec().cpuModel();
+        require(dst.cpuModels().contains(cpu), dst.name() + "'s QEMU has no CPU model '" + cpu + "'");
+        require(dst.memoryAvailableMiB() >= vm.spec().memoryMiB() + MEMORY_OVERHEAD_MIB, dst.name() + " has "
+                + dst.memoryAvailableMiB() + " MiB available; '" + ctx.vm() + "' needs " + vm.spec().memoryMiB() + " MiB");
+        List<String> plan = new ArrayList<>();
+        for (DiskSpec d : vm.spec().disks()) {
+            if (ColdPlan.shared(src, dst, d)) {
+                plan.add(d.id() + ": shared storage, not copied");
+                continue;
+            }
+            HostInfo.PoolInfo pool = ColdPlan.targetPool(src, dst, d).orElseThrow(() -> new FerryException(ErrorCode.INVALID_STATE,
+                    "disk '" + d.id() + "' is not on storage both hosts share, and " + dst.name() + " has no unshared pool to copy it to"));
+            plan.add(d.id() + ": copied to pool '" + pool.name() + "' (" + pool.path() + ") of " + dst.name());
+        }
+        ctx.prepared(src, dst, vm.spec());
+        ctx.journal().event("plan", "cold migration of '" + ctx.vm() + "' (" + vm.state().json() + " on " + ctx.sourceHost() + "): "
+                + (plan.isEmpty() ? "no disks" : String.join("; ", plan)));
+    }
+
+    private static void require(boolean ok, String why) {
+        if (!ok) throw new FerryException(ErrorCode.INVALID_STATE, why);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.ferry.controller.migration.phase;
+
+import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.migration.DirtyRate;
+import dev.ferry.api.migration.LinkProbe;
+import dev.ferry.api.migration.MigrationRequest;
+import dev.ferry.controller.migration.MigrationContext;
+import dev.ferry.controller.migration.Phase;
+import dev.ferry.controller.migration.plan.Escalator;
+import dev.ferry.controller.migration.plan.LiveInputs;
+import dev.ferry.controller.migration.plan.LiveLimits;
+import dev.ferry.controller.migration.plan.LivePlanner;
+import dev.ferry.controller.migration.plan.ModelConstants;
+import dev.ferry.controller.migration.plan.PlanDecision;
+import dev.ferry.controller.migration.plan.Prediction;
+import java.util.Locale;
+
+/**
+ * Plans a live migration before anything changes: measures how fast the guest dirties memory (QEMU
+ * page sampling over {@link #SHORT_MS} and {@link #LONG_MS}, the longer window revealing the
+ * writable working set when the guest keeps rewriting the same pages), takes the link's bandwidth
+ * (the user's {@code --bandwidth} cap when given, else a {@link #PROBE_MS} probe between the hosts'
+ * migration addresses), predicts every strategy and picks the cheapest that meets the limits
+ * ({@link LivePlanner}). The plan and every prediction go into the job's events. If no allowed
+ * strategy can meet the limits the migration is refused here, with the reason for each strategy,
+ * and nothing was touched.
+ */
+public final class PlanPhase implements Phase {
+    static final long SHORT_MS = 500;
+    static final long LONG_MS = 2000;
+    static final long PROBE_MS = 1000;
+
+    @Override
+    public String name() { return "plan"; }
+
+    /** Only live migrations that name their mode are planned; a request without one keeps the fixed policy. */
+    @Override
+    public boolean appliesTo(MigrationContext ctx) { return MigrationRequest.LIVE.equals(ctx.request().mode()); }
+
+    @Override
+    public void run(MigrationContext ctx) {
+        DirtyRate shortWindow = ctx.source().dirtyRate(ctx.vm(), SHORT_MS);
+        ctx.checkAbort();
+        DirtyRate longWindow = ctx.source().dirtyRate(ctx.vm(), LONG_MS);
+        ctx.checkAbort();
+        Long wss = dev.ferry.controller.migration.plan.WorkingSetEstimate.of(shortWindow.bytesPerSec(), SHORT_MS,
+                longWindow.bytesPerSec(), LONG_MS);
+        long dirty = Math.max(shortWindow.bytesPerSec(), longWindow.bytesPerSec());
+        Long cap = ctx.request().bandwidthBytesPerSec();
+        long bandwidth;
+        String source;
+        if (cap != null) {
+            bandwidth = cap;
+            source = "the --bandwidth cap";
+        } else {
+            LinkProbe.Target t = ctx.destination().openLinkProbe();
+            LinkProbe.Result r = ctx.source().sendLinkProbe(new LinkProbe.Send(t.host(), t.port(), PROBE_MS));
+            bandwidth = Math.max(1, r.bytesPerSec());
+            source = String.format(Locale.ROOT, "a %d ms probe of the link %s -> %s", PROBE_MS, ctx.sourceHost(), ctx.destinationHost());
+        }
+        long memory = (long) ctx.spec().memoryMiB() * 1024 * 1024;
+        LiveInputs in = new LiveInputs(memory, dirty, bandwidth, wss);
+        MigrationRequest req = ctx.request();
+        LiveLimits limits = new LiveLimits(req.maxDowntimeOrDefault(),
+                req.maxDurationSeconds() == null ? null : req.maxDurationSeconds() * 1000L, req.postcopyAllowed(), req.throttleAllowed());
+        PlanDecision d = LivePlanner.plan(in, limits, cap, ModelConstants.DEFAULT);
+        ctx.journal().event("plan", "measured: " + LivePlanner.inputs(in) + " (bandwidth from " + source + "; dirty rate over "
+                + SHORT_MS + " ms, working set from a " + LONG_MS + " ms window)");
+        for (Prediction p : d.predictions()) ctx.journal().event("plan", "predicted " + p.describe());
+        if (d.refused()) throw new FerryException(ErrorCode.MIGRATION_REFUSED, d.refusal());
+        ctx.modes().planned(d.plan(), new Escalator(d.plan()));
+        ctx.journal().event("plan", LivePlanner.summary(d.plan()) + "; starts at a " + d.plan().initialDowntimeMs()
+                + " ms downtime limit; capabilities " + d.plan().capabilities().keySet()
+                + (req.postcopyAllowed() && d.plan().strategy() != dev.ferry.controller.migration.plan.Strategy.POSTCOPY
+                ? "; post-copy in reserve" : "")
+                + (req.throttleAllowed() && !d.plan().throttleActive() ? "; auto-converge armed in reserve" : ""));
+    }
+}

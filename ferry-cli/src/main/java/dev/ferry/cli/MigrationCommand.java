@@ -19,7 +19,14 @@ import picocli.CommandLine.Parameters;
                 MigrationCommand.Abort.class, MigrationCommand.Watch.class})
 final class MigrationCommand {
 
-    @Command(name = "start", description = "Live-migrate a running VM to another host (the stream is TLS-encrypted).")
+    @Command(name = "start", description = {
+            "Move a VM to another host (streams are TLS-encrypted).",
+            "Modes: live (default; adaptive: the guest's dirty rate and the link are measured, the cheapest strategy"
+                    + " that meets --max-downtime/--max-duration is chosen, or the migration is refused with the reason),"
+                    + " warm (pause, send the whole state in one pass, resume there; downtime = state size / bandwidth),"
+                    + " cold (shut down, copy the disks verified end to end, start there).",
+            "WARNING: with --allow-postcopy the guest may be switched to post-copy: it then runs on the destination while"
+                    + " part of its memory is still on the source, and a failure of either host during post-copy loses the VM."})
     static final class Start implements Callable<Integer> {
         @Mixin
         ClientOptions client;
@@ -42,6 +49,22 @@ final class MigrationCommand {
         @Option(names = "--watch", description = "follow the migration until it ends")
         boolean watch;
 
+        @Option(names = "--mode", defaultValue = "live", description = "live, warm or cold (default: ${DEFAULT-VALUE})")
+        String mode;
+
+        @Option(names = "--allow-postcopy", description = "live: Ferry may switch to post-copy when pre-copy cannot converge."
+                + " A failure of either host during post-copy loses the VM")
+        boolean allowPostcopy;
+
+        @Option(names = "--allow-throttle", description = "live: Ferry may slow the guest's vCPUs (auto-converge) to converge")
+        boolean allowThrottle;
+
+        @Option(names = "--max-duration", paramLabel = "S", description = "longest the transfer may take, in seconds (default: no limit)")
+        Integer maxDuration;
+
+        @Option(names = "--keep-source", description = "cold: keep the source's disk images after a successful move")
+        boolean keepSource;
+
         @Option(names = "--target-pool", description = "destination pool for disks not on shared storage"
                 + " (default: the destination pool with the most free space)")
         String targetPool;
@@ -63,10 +86,11 @@ final class MigrationCommand {
             boolean json = client.json();
             ControllerClient c = HostCommand.controller(client);
             MigrationView v = c.startMigration(new MigrationRequest(vm, to, maxDowntime, bandwidth, insecure ? Boolean.TRUE : null,
-                    null, null, null, null, null, storage()));
+                    mode, allowPostcopy ? Boolean.TRUE : null, allowThrottle ? Boolean.TRUE : null, maxDuration,
+                    keepSource ? Boolean.TRUE : null, storage()));
             if (!watch) {
                 if (json) Output.json(System.out, v);
-                else System.out.println("migration " + v.id() + " started: " + v.vm() + " " + v.source() + " -> " + v.destination());
+                else System.out.println(v.mode() + " migration " + v.id() + " started: " + v.vm() + " " + v.source() + " -> " + v.destination());
                 return 0;
             }
             return ProgressView.follow(c, v.id(), json);

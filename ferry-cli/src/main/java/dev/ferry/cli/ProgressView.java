@@ -25,6 +25,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class ProgressView {
     private static final int SCALE = 1000;
+    /** Events worth a line of their own while following: the plan, every escalation, warnings, checks, shutdown, disk progress. */
+    private static final java.util.Set<String> SHOWN = java.util.Set.of("plan", "escalate", "warning", "verify", "shutdown", "progress",
+            "error");
 
     private ProgressView() {}
 
@@ -32,14 +35,22 @@ final class ProgressView {
         boolean bar = !json && System.console() != null;
         MigrationView last = null;
         String lastText = null;
+        int seen = 0;
         try (Stream<String> lines = c.watch(id); ProgressBar pb = bar ? newBar() : null) {
             Iterator<String> it = lines.iterator();
             while (it.hasNext()) {
                 String line = it.next();
                 if (!line.startsWith("data:")) continue;
                 last = parse(line.substring(5).trim());
+                List<MigrationEvent> fresh = newEvents(last, seen);
+                seen += fresh.size();
+                if (!json) {
+                    for (MigrationEvent e : fresh) {
+                        if (SHOWN.contains(e.kind())) System.out.println(e.kind() + ": " + e.message());
+                    }
+                }
                 if (pb != null) update(pb, last);
-                else if (json) System.out.println(compact(last));
+                else if (json) System.out.println(compact(last, fresh));
                 else if (!oneLine(last).equals(lastText)) {
                     lastText = oneLine(last);
                     System.out.println(lastText);
@@ -57,10 +68,19 @@ final class ProgressView {
         rows.add(List.of("MIGRATION", m.id()));
         rows.add(List.of("VM", m.vm() + "  " + m.source() + " -> " + m.destination()));
         rows.add(List.of("STATE", m.state() + (m.isFinished() ? "" : " (phase " + m.phase() + ")")));
+        if (m.mode() != null) rows.add(List.of("MODE", m.mode()));
         MigrationResult r = m.result();
         if (r != null) {
-            rows.add(List.of("TOTAL TIME", r.totalTimeMs() + " ms"));
-            rows.add(List.of("DOWNTIME (QEMU)", r.downtimeMs() == null ? "-" : r.downtimeMs() + " ms"));
+            if (r.strategy() != null) {
+                rows.add(List.of("STRATEGY", r.strategy() + (r.escalations() == null || r.escalations() == 0 ? ""
+                        : " (" + r.escalations() + " escalation" + (r.escalations() == 1 ? "" : "s") + ")")));
+            }
+            rows.add(List.of("TOTAL TIME", r.totalTimeMs() + " ms" + (r.predictedTotalMs() == null ? ""
+                    : " (predicted " + r.predictedTotalMs() + " ms)")));
+            if (r.pausedMs() != null) rows.add(List.of("GUEST PAUSED", r.pausedMs() + " ms"));
+            rows.add(List.of("DOWNTIME (QEMU)", (r.downtimeMs() == null ? "-" : r.downtimeMs() + " ms")
+                    + (r.predictedDowntimeMs() == null ? "" : " (predicted " + r.predictedDowntimeMs() + " ms)")));
+            if (r.diskBytes() != null) rows.add(List.of("DISKS COPIED", mib(r.diskBytes())));
             rows.add(List.of("HEARTBEAT GAP", r.heartbeatGapMs() == null ? "-" : r.heartbeatGapMs() + " ms"));
             rows.add(List.of("TRANSFERRED", mib(r.transferredBytes())));
             rows.add(List.of("ITERATIONS", String.valueOf(r.iterations())));
@@ -108,10 +128,18 @@ final class ProgressView {
         }
     }
 
-    private static String compact(MigrationView v) {
+    /** The events of {@code v} not printed yet (events come oldest first; the first {@code seen} were printed). */
+    private static List<MigrationEvent> newEvents(MigrationView v, int seen) {
+        List<MigrationEvent> all = v.events() == null ? List.of() : v.events();
+        return seen >= all.size() ? List.of() : all.subList(seen, all.size());
+    }
+
+    /** One JSON line per update: the view with only the events that are new since the previous line (the plan, escalations...). */
+    private static String compact(MigrationView v, List<MigrationEvent> fresh) {
         try {
             return Json.mapper().writeValueAsString(new MigrationView(v.id(), v.vm(), v.source(), v.destination(), v.mode(),
-                    v.state(), v.phase(), v.progress(), v.result(), v.errorCode(), v.errorMessage(), v.createdAt(), v.finishedAt(), null));
+                    v.state(), v.phase(), v.progress(), v.result(), v.errorCode(), v.errorMessage(), v.createdAt(), v.finishedAt(),
+                    fresh.isEmpty() ? null : fresh));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -62,8 +62,14 @@ public final class PlanPhase implements Phase {
         long memory = (long) ctx.spec().memoryMiB() * 1024 * 1024;
         LiveInputs in = new LiveInputs(memory, dirty, bandwidth, wss);
         MigrationRequest req = ctx.request();
+        // Post-copy is not combined with mirroring local disks: the mirrors end at QEMU's pre-switchover pause, which a
+        // post-copy switch does not go through the same way; such a migration plans without post-copy.
+        boolean postcopy = req.postcopyAllowed() && ctx.storage() == null;
+        if (req.postcopyAllowed() && !postcopy) {
+            ctx.journal().event("warning", "post-copy is not used for a VM whose local disks are mirrored along; planning without it");
+        }
         LiveLimits limits = new LiveLimits(req.maxDowntimeOrDefault(),
-                req.maxDurationSeconds() == null ? null : req.maxDurationSeconds() * 1000L, req.postcopyAllowed(), req.throttleAllowed());
+                req.maxDurationSeconds() == null ? null : req.maxDurationSeconds() * 1000L, postcopy, req.throttleAllowed());
         PlanDecision d = LivePlanner.plan(in, limits, cap, ModelConstants.DEFAULT);
         ctx.journal().event("plan", "measured: " + LivePlanner.inputs(in) + " (bandwidth from " + source + "; dirty rate over "
                 + SHORT_MS + " ms, working set from a " + LONG_MS + " ms window)");
@@ -72,7 +78,7 @@ public final class PlanPhase implements Phase {
         ctx.modes().planned(d.plan(), new Escalator(d.plan()));
         ctx.journal().event("plan", LivePlanner.summary(d.plan()) + "; starts at a " + d.plan().initialDowntimeMs()
                 + " ms downtime limit; capabilities " + d.plan().capabilities().keySet()
-                + (req.postcopyAllowed() && d.plan().strategy() != dev.ferry.controller.migration.plan.Strategy.POSTCOPY
+                + (postcopy && d.plan().strategy() != dev.ferry.controller.migration.plan.Strategy.POSTCOPY
                 ? "; post-copy in reserve" : "")
                 + (req.throttleAllowed() && !d.plan().throttleActive() ? "; auto-converge armed in reserve" : ""));
     }

@@ -5,6 +5,7 @@ import dev.ferry.api.error.FerryException;
 import dev.ferry.api.migration.DirtyRate;
 import dev.ferry.api.migration.LinkProbe;
 import dev.ferry.api.migration.MigrationRequest;
+import dev.ferry.api.vm.VmState;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
 import dev.ferry.controller.migration.plan.Escalator;
@@ -40,13 +41,19 @@ public final class PlanPhase implements Phase {
 
     @Override
     public void run(MigrationContext ctx) {
-        DirtyRate shortWindow = ctx.source().dirtyRate(ctx.vm(), SHORT_MS);
-        ctx.checkAbort();
-        DirtyRate longWindow = ctx.source().dirtyRate(ctx.vm(), LONG_MS);
-        ctx.checkAbort();
-        Long wss = dev.ferry.controller.migration.plan.WorkingSetEstimate.of(shortWindow.bytesPerSec(), SHORT_MS,
-                longWindow.bytesPerSec(), LONG_MS);
-        long dirty = Math.max(shortWindow.bytesPerSec(), longWindow.bytesPerSec());
+        long dirty = 0;
+        Long wss = null;
+        if (ctx.source().show(ctx.vm()).state() == VmState.RUNNING) {
+            DirtyRate shortWindow = ctx.source().dirtyRate(ctx.vm(), SHORT_MS);
+            ctx.checkAbort();
+            DirtyRate longWindow = ctx.source().dirtyRate(ctx.vm(), LONG_MS);
+            ctx.checkAbort();
+            wss = dev.ferry.controller.migration.plan.WorkingSetEstimate.of(shortWindow.bytesPerSec(), SHORT_MS,
+                    longWindow.bytesPerSec(), LONG_MS);
+            dirty = Math.max(shortWindow.bytesPerSec(), longWindow.bytesPerSec());
+        } else {
+            ctx.journal().event("plan", "the guest is paused: it dirties nothing while it stays paused");
+        }
         Long cap = ctx.request().bandwidthBytesPerSec();
         long bandwidth;
         String source;

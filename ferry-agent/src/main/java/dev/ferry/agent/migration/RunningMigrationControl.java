@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * step is for, so a late or repeated call from the controller cannot do harm.
  */
 final class RunningMigrationControl {
+    private static final java.time.Duration POSTCOPY_SWITCH_WAIT = java.time.Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(RunningMigrationControl.class);
     private static final Pattern TCP_URI = Pattern.compile("tcp:(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):\\d{1,5}");
     private static final int LISTEN_ATTEMPTS = 3;
@@ -85,8 +86,28 @@ final class RunningMigrationControl {
             qmp.execute("migrate-start-postcopy");
             LOG.warn("{}: migration of {} switched to post-copy: from now on the guest runs on the destination and a"
                     + " failure of either host loses it", config.name(), name);
-            return MigrationStatsReader.read(qmp);
+            return awaitSwitch(qmp);
         });
+    }
+
+    /**
+     * QEMU only requests the switch; the migration thread makes it at its next step. Waits (bounded)
+     * until the status has left pre-copy and the device-state step of the switch, so the caller sees
+     * the state it asked for.
+     */
+    private static MigrationStats awaitSwitch(QmpClient qmp) {
+        long deadline = System.nanoTime() + POSTCOPY_SWITCH_WAIT.toNanos();
+        MigrationStats s = MigrationStatsReader.read(qmp);
+        while (("active".equals(s.status()) || "device".equals(s.status())) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            s = MigrationStatsReader.read(qmp);
+        }
+        return s;
     }
 
     MigrationStats pause(String name) {

@@ -39,21 +39,31 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("qemu")
 class PostcopyRecoveryTest {
-    private static final String NS_A = "ferry-m4t-a";
-    private static final String NS_B = "ferry-m4t-b";
-    private static final String MIG_A = "fm4t-mig-a";
     private static final String VM = "vm-pc";
+    /** Names and subnets of this run, so that two runs at once (or a demo lab) never meet. */
+    private static final int RUN = new java.security.SecureRandom().nextInt(0x1000);
+    private static final String TAG = String.format("%03x", RUN);
+    private static final String NS_A = "ferry-pct" + TAG + "-a";
+    private static final String NS_B = "ferry-pct" + TAG + "-b";
+    private static final String MIG_A = "fp" + TAG + "-mig-a";
+    private static final String NET = "10." + (220 + RUN % 30) + "." + (RUN / 30 % 80) * 3 + ".";
 
     @Test
     void aPostcopyWhoseLinkIsCutRecoversWhenTheLinkReturns() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "network namespaces need root");
+        // Three /24s: NET+0 the migration link between the namespaces, NET+1 and NET+2 each namespace's API link to this one.
+        String mig = subnet(0);
+        String apiA = subnet(1);
+        String apiB = subnet(2);
         AddressPlan plan = new AddressPlan(AddressPlan.NETNS,
-                List.of(new AddressPlan.LabHost("host-a", NS_A, "10.219.1.2", "10.219.0.1"),
-                        new AddressPlan.LabHost("host-b", NS_B, "10.219.2.2", "10.219.0.2")),
+                List.of(new AddressPlan.LabHost("host-a", NS_A, apiA + "2", mig + "1"),
+                        new AddressPlan.LabHost("host-b", NS_B, apiB + "2", mig + "2")),
                 List.of(NS_A, NS_B),
-                List.of(new AddressPlan.VethPair(MIG_A, NS_A, "10.219.0.1", "fm4t-mig-b", NS_B, "10.219.0.2"),
-                        new AddressPlan.VethPair("fm4t-a", null, "10.219.1.1", "fm4t-a-api", NS_A, "10.219.1.2"),
-                        new AddressPlan.VethPair("fm4t-b", null, "10.219.2.1", "fm4t-b-api", NS_B, "10.219.2.2")));
+                List.of(new AddressPlan.VethPair(MIG_A, NS_A, mig + "1", "fp" + TAG + "-mig-b", NS_B, mig + "2"),
+                        new AddressPlan.VethPair("fp" + TAG + "-a", null, apiA + "1", "fp" + TAG + "-a-api", NS_A, apiA + "2"),
+                        new AddressPlan.VethPair("fp" + TAG + "-b", null, apiB + "1", "fp" + TAG + "-b-api", NS_B, apiB + "2")));
+        assumeTrue(!new Shell(10).run(List.of("ip", "-4", "addr")).output().contains(" " + mig)
+                && !new Shell(10).run(List.of("ip", "-4", "route")).output().contains(apiA), "the lab's subnets are in use here");
         Shell shell = new Shell(30);
         NetnsLab lab = new NetnsLab(plan, shell);
         Path dir = TestDirs.create("pcrec");
@@ -121,6 +131,12 @@ class PostcopyRecoveryTest {
             }
         }
         assertThat(lab.existingNamespaces()).isEmpty();
+    }
+
+    /** "10.X.Y." for the n-th /24 of this run. */
+    private static String subnet(int n) {
+        String[] p = NET.split("\\.");
+        return p[0] + "." + p[1] + "." + (Integer.parseInt(p[2]) + n) + ".";
     }
 
     private static GuestHealth awaitHealth(AgentClient agent, Predicate<GuestHealth> ok) throws InterruptedException {

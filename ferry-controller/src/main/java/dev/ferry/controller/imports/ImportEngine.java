@@ -53,6 +53,7 @@ public final class ImportEngine implements AutoCloseable {
     private final VmStore vms;
     private final HostRegistry registry;
     private final SSLContext ssl;
+    private volatile boolean closed;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "import-follow");
         t.setDaemon(true);
@@ -129,11 +130,15 @@ public final class ImportEngine implements AutoCloseable {
         return Views.of(store.find(id).orElseThrow(), null);
     }
 
-    /** Copies the agent job's progress into the row until it ends. */
+    /**
+     * Copies the agent job's progress into the row until it ends, or until this engine is closed (a
+     * blocking call may swallow the interrupt, so the loop also checks the flag); a restarted
+     * controller resumes following unfinished jobs.
+     */
     void follow(String id, String host, String agentJob) {
         long t0 = System.nanoTime();
         long lastContact = System.nanoTime();
-        while (true) {
+        while (!closed) {
             try {
                 JobView j = client(host).job(agentJob);
                 lastContact = System.nanoTime();
@@ -247,5 +252,8 @@ public final class ImportEngine implements AutoCloseable {
     }
 
     @Override
-    public void close() { pool.shutdownNow(); }
+    public void close() {
+        closed = true;
+        pool.shutdownNow();
+    }
 }

@@ -104,7 +104,7 @@ public final class QemuImg {
             Drain out = Drain.start(p.getInputStream());
             Drain err = Drain.start(p.getErrorStream());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            while (!p.waitFor(written == null ? 100 : 500, TimeUnit.MILLISECONDS)) {
+            while (!p.waitFor(100, TimeUnit.MILLISECONDS)) { // progress is read every 100 ms
                 if (written != null) written.accept(writtenBytes(p.pid()));
                 if (System.nanoTime() > deadline) {
                     p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

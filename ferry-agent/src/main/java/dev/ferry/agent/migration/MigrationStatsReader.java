@@ -10,7 +10,7 @@ import java.util.Set;
  * from the QMP JSON (never from human-readable output). Kept apart from the commands that start or
  * stop a migration because both ends, and every poll of the controller, read progress the same way.
  */
-final class MigrationStatsReader {
+public final class MigrationStatsReader {
     /** Statuses in which a migration is no longer running (or never ran). */
     private static final Set<String> IDLE = Set.of("none", "completed", "failed", "cancelled");
 
@@ -33,7 +33,7 @@ final class MigrationStatsReader {
     }
 
     /** A fresh QEMU answers {@code {}}: no migration has run yet, reported as status {@code none}. */
-    static MigrationStats fromQueryMigrate(JsonNode r) {
+    public static MigrationStats fromQueryMigrate(JsonNode r) {
         String status = r.path("status").asText("none");
         if (status.isEmpty() || status.equals("none")) return none();
         JsonNode ram = r.path("ram");

@@ -49,4 +49,16 @@ class MigrationModesJsonTest {
         assertThat(new OutgoingRequest("m", "tcp:h:1", false, null, null, null, null).parameters()).isEmpty();
 
     }
+
+    @Test
+    void aDirtyRateWithoutTheResidentSizeReadsAsUnknownAndTheNewFieldRoundTrips() throws Exception {
+        DirtyRate old = Json.mapper().readValue("{\"bytesPerSec\":1048576,\"calcTimeMs\":500,\"samplePages\":4096,"
+                + "\"memoryBytes\":268435456}", DirtyRate.class);
+        assertThat(old).isEqualTo(new DirtyRate(1L << 20, 500, 4096, 256L << 20));
+        assertThat(old.residentBytes()).isNull();
+        assertThat(Json.mapper().writeValueAsString(old)).as("unknown is left out, as an older agent wrote it").doesNotContain("resident");
+
+        DirtyRate now = new DirtyRate(1L << 20, 500, 4096, 256L << 20, 190L << 20);
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsString(now), DirtyRate.class)).isEqualTo(now);
+    }
 }

@@ -8,6 +8,10 @@ import dev.ferry.api.error.FerryException;
 import dev.ferry.api.migration.DirtyRate;
 import dev.ferry.qemu.qmp.QmpClient;
 import dev.ferry.qemu.qmp.QmpCommandException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -17,7 +21,9 @@ import java.util.Map;
  * {@link #SAMPLE_PAGES} pages per GiB at the start and the end of the window and counts the
  * changed ones. The maximum sample count is used because the planner's working-set estimate
  * compares two windows and small samples are noisy. The VM lock is not held while QEMU measures:
- * measuring changes nothing, and a migration step must not wait seconds for it.
+ * measuring changes nothing, and a migration step must not wait seconds for it. At the end of the
+ * window it also reads how much of the guest's RAM is resident in the QEMU process, which bounds
+ * what the first pre-copy pass must send in full.
  */
 final class DirtyRateProbe {
     /** QEMU's upper bound for sample-pages (MAX_SAMPLE_PAGE_COUNT). */
@@ -57,12 +63,26 @@ final class DirtyRateProbe {
             if ("measured".equals(r.path("status").asText())) {
                 long mibPerSec = r.path("dirty-rate").asLong(0);
                 long memory = vms.spec(name).memoryMiB() * 1024L * 1024L;
-                return new DirtyRate(mibPerSec * 1024L * 1024L, calcTimeMs, r.path("sample-pages").asLong(SAMPLE_PAGES), memory);
+                return new DirtyRate(mibPerSec * 1024L * 1024L, calcTimeMs, r.path("sample-pages").asLong(SAMPLE_PAGES), memory,
+                        residentBytes(rt, memory));
             }
             if (System.currentTimeMillis() > deadline) {
                 throw new FerryException(ErrorCode.QMP_TIMEOUT, "QEMU did not finish measuring the dirty rate of '" + name
                         + "' within " + (calcTimeMs + SLACK_MS) + " ms (status " + r.path("status").asText() + ")");
             }
+        }
+    }
+
+    /**
+     * The guest RAM's resident bytes from the QEMU process's smaps ({@link GuestRamSmaps}); null when
+     * that cannot be read, which only costs the planner its refinement, never the measurement.
+     */
+    private static Long residentBytes(VmRuntime rt, long memoryBytes) {
+        try {
+            byte[] smaps = Files.readAllBytes(Path.of("/proc", String.valueOf(rt.process().pid()), "smaps"));
+            return GuestRamSmaps.residentBytes(new String(smaps, StandardCharsets.UTF_8), memoryBytes);
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

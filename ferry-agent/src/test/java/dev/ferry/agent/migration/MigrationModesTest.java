@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent endpoints behind the migration modes, with real QEMU: the dirty-rate measurement the
- * live planner starts from, parameters changed during a transfer and the switch to post-copy, the
+ * live planner starts from (with the guest RAM's resident size), parameters changed during a transfer and the switch to post-copy, the
  * link probe, and the clean-up steps of a cold migration (retire the source, discard leftovers),
  * which may delete only images of pools no other host shares.
  */
@@ -77,6 +77,13 @@ class MigrationModesTest {
         assertThat(one.bytesPerSec() >> 20).as("1 s window").isBetween(20L, 48L);
         assertThat(two.dirtiedBytes() >> 20).as("distinct bytes over 2 s are capped by the 32 MiB working set").isBetween(16L, 44L);
         assertThat(one.memoryBytes()).isEqualTo(256L << 20);
+        System.out.printf("MEASURED resident guest RAM of a 256 MiB guest with a 96 MiB buffer: %d MiB, then %d MiB%n",
+                one.residentBytes() == null ? -1 : one.residentBytes() >> 20, two.residentBytes() == null ? -1 : two.residentBytes() >> 20);
+        for (DirtyRate r : List.of(one, two)) {
+            assertThat(r.residentBytes()).as("resident guest RAM, read from smaps").isNotNull().isPositive()
+                    .isLessThanOrEqualTo(r.memoryBytes())
+                    .as("at least the 96 MiB buffer the guest has written").isGreaterThanOrEqualTo(96L << 20);
+        }
         assertThatThrownBy(() -> a.client().dirtyRate("vm-dirty", 50)).isInstanceOfSatisfying(FerryException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     }

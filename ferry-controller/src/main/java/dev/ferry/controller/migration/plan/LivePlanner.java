@@ -30,10 +30,13 @@ public final class LivePlanner {
         return List.copyOf(steps);
     }
 
-    /** The XBZRLE cache for these inputs: the working set (or, unknown, what one round dirties) rounded up to a power of two. */
+    /**
+     * The XBZRLE cache for these inputs: the working set (or, unknown, what the guest dirties during the
+     * first pass, the largest round after it) rounded up to a power of two.
+     */
     public static long xbzrleCacheBytes(LiveInputs in) {
         long want = in.workingSetBytes() != null ? in.workingSetBytes()
-                : Math.min(in.memoryBytes(), (long) ((double) in.dirtyBytesPerSec() * in.memoryBytes() / in.bandwidthBytesPerSec()));
+                : Math.min(in.memoryBytes(), (long) ((double) in.dirtyBytesPerSec() * in.firstPass() / in.bandwidthBytesPerSec()));
         long pow = Long.highestOneBit(Math.max(want, MIB));
         return pow < want ? pow << 1 : pow;
     }
@@ -73,7 +76,7 @@ public final class LivePlanner {
 
         PrecopyModel.Run post = PrecopyModel.postcopy(in, k.postcopySwitchMs());
         String postWhy = limits.allowPostcopy() ? String.format(Locale.ROOT, "switches after the first pass (%.1f s); %.0f MiB follow on demand",
-                in.memoryBytes() * 1.0 / in.bandwidthBytesPerSec(), (post.bytes() - in.memoryBytes()) / MIB)
+                in.firstPass() * 1.0 / in.bandwidthBytesPerSec(), (post.bytes() - in.firstPass()) / MIB)
                 : "not allowed (pass --allow-postcopy; a failure of either host during post-copy loses the VM)";
         out.add(prediction(Strategy.POSTCOPY, limits.allowPostcopy(), post, limits.maxDowntimeMs(), limits, in, postWhy));
         return out;
@@ -124,9 +127,11 @@ public final class LivePlanner {
                 p.totalMs() / 1000.0, p.downtimeMs(), p.rounds(), p.rounds() == 1 ? "" : "s", inputs(plan.inputs()));
     }
 
+    /** "memory 256 MiB (182 MiB resident), dirty rate ..."; the resident part only when it was measured. */
     public static String inputs(LiveInputs in) {
-        return String.format(Locale.ROOT, "memory %d MiB, dirty rate %.1f MiB/s, working set %s, bandwidth %.1f MiB/s",
-                in.memoryBytes() / MIB, in.dirtyBytesPerSec() / (double) MIB,
+        return String.format(Locale.ROOT, "memory %d MiB%s, dirty rate %.1f MiB/s, working set %s, bandwidth %.1f MiB/s",
+                in.memoryBytes() / MIB, in.firstPassBytes() == null ? "" : " (" + in.firstPassBytes() / MIB + " MiB resident)",
+                in.dirtyBytesPerSec() / (double) MIB,
                 in.workingSetBytes() == null ? "unknown" : (in.workingSetBytes() / MIB) + " MiB", in.bandwidthBytesPerSec() / (double) MIB);
     }
 

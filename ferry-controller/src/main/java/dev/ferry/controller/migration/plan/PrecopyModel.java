@@ -1,12 +1,14 @@
 package dev.ferry.controller.migration.plan;
 
 /**
- * The pre-copy model, as a step-by-step simulation of QEMU's rounds. The first pass sends all of
- * memory M at bandwidth B; while a round of V bytes is sent (V/B seconds) the guest dirties
- * D * V/B bytes, capped by its writable working set W (a round cannot leave more pages dirty than
- * the guest rewrites) and by M, and that is the next round: V(i+1) = min(D*V(i)/B, W), which
- * without the cap is the textbook M*(D/B)^i. QEMU stops the guest and copies the rest once
- * V/B is at most the downtime limit; that copy is the downtime.
+ * The pre-copy model, as a step-by-step simulation of QEMU's rounds. The first pass sends memory M
+ * at bandwidth B, where M is the guest's resident RAM when that is known (pages never touched go
+ * as zero-page headers, which the model takes as free), else all of its RAM; while a round of V
+ * bytes is sent (V/B seconds) the guest dirties D * V/B bytes, capped by its writable working set
+ * W (a round cannot leave more pages dirty than the guest rewrites) and by its RAM, and that is the
+ * next round: V(i+1) = min(D*V(i)/B, W), which without the cap is the textbook M*(D/B)^i. QEMU
+ * stops the guest and copies the rest once V/B is at most the downtime limit; that copy is the
+ * downtime.
  *
  * <p>Two refinements model the strategies that change the rounds: XBZRLE sends re-dirtied pages
  * delta-encoded, {@code resendRatio} of their size (every page is re-sent after the first pass and,
@@ -50,7 +52,7 @@ public final class PrecopyModel {
                                Double timeCapMs) {
         double b = in.bandwidthBytesPerSec();
         double cap = in.dirtyCap();
-        double volume = in.memoryBytes();
+        double volume = in.firstPass();
         double t = 0;
         double sent = 0;
         int rounds = 0;
@@ -82,14 +84,16 @@ public final class PrecopyModel {
     }
 
     /**
-     * Post-copy after one full pass: the first pass sends M; the pages dirtied meanwhile (at most W)
-     * follow after the switch, fetched by the running destination, at the same bandwidth.
+     * Post-copy after one full pass: the first pass sends M (as in {@link #simulate}); the pages dirtied
+     * meanwhile (at most W) follow after the switch, fetched by the running destination, at the same
+     * bandwidth.
      */
     public static Run postcopy(LiveInputs in, long switchMs) {
         double b = in.bandwidthBytesPerSec();
-        double firstMs = in.memoryBytes() / b * 1000;
+        double first = in.firstPass();
+        double firstMs = first / b * 1000;
         double rest = Math.min(in.dirtyBytesPerSec() * firstMs / 1000, in.dirtyCap());
-        return new Run(true, 1, firstMs + switchMs + rest / b * 1000, switchMs, in.memoryBytes() + rest, 0, 0, false, false);
+        return new Run(true, 1, firstMs + switchMs + rest / b * 1000, switchMs, first + rest, 0, 0, false, false);
     }
 
     /** A warm migration: the paused guest's whole state in one pass, which is all downtime. */

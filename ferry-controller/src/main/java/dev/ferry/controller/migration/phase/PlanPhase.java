@@ -20,9 +20,10 @@ import java.util.Locale;
 /**
  * Plans a live migration before anything changes: measures how fast the guest dirties memory (QEMU
  * page sampling over {@link #SHORT_MS} and {@link #LONG_MS}, the longer window revealing the
- * writable working set when the guest keeps rewriting the same pages), takes the link's bandwidth
- * (the user's {@code --bandwidth} cap when given, else a {@link #PROBE_MS} probe between the hosts'
- * migration addresses), predicts every strategy and picks the cheapest that meets the limits
+ * writable working set when the guest keeps rewriting the same pages) and how much of its RAM is
+ * resident (what the first pass must send in full), takes the link's bandwidth (the user's
+ * {@code --bandwidth} cap when given, else a {@link #PROBE_MS} probe between the hosts' migration
+ * addresses), predicts every strategy and picks the cheapest that meets the limits
  * ({@link LivePlanner}). The plan and every prediction go into the job's events. If no allowed
  * strategy can meet the limits the migration is refused here, with the reason for each strategy,
  * and nothing was touched.
@@ -43,6 +44,7 @@ public final class PlanPhase implements Phase {
     public void run(MigrationContext ctx) {
         long dirty = 0;
         Long wss = null;
+        Long resident = null;
         if (ctx.source().show(ctx.vm()).state() == VmState.RUNNING) {
             DirtyRate shortWindow = ctx.source().dirtyRate(ctx.vm(), SHORT_MS);
             ctx.checkAbort();
@@ -51,6 +53,7 @@ public final class PlanPhase implements Phase {
             wss = dev.ferry.controller.migration.plan.WorkingSetEstimate.of(shortWindow.bytesPerSec(), SHORT_MS,
                     longWindow.bytesPerSec(), LONG_MS);
             dirty = Math.max(shortWindow.bytesPerSec(), longWindow.bytesPerSec());
+            resident = residentBytes(shortWindow, longWindow);
         } else {
             ctx.journal().event("plan", "the guest is paused: it dirties nothing while it stays paused");
         }
@@ -67,7 +70,7 @@ public final class PlanPhase implements Phase {
             source = String.format(Locale.ROOT, "a %d ms probe of the link %s -> %s", PROBE_MS, ctx.sourceHost(), ctx.destinationHost());
         }
         long memory = (long) ctx.spec().memoryMiB() * 1024 * 1024;
-        LiveInputs in = new LiveInputs(memory, dirty, bandwidth, wss);
+        LiveInputs in = new LiveInputs(memory, dirty, bandwidth, wss, resident);
         MigrationRequest req = ctx.request();
         // Post-copy is not combined with mirroring local disks: the mirrors end at QEMU's pre-switchover pause, which a
         // post-copy switch does not go through the same way; such a migration plans without post-copy.
@@ -79,7 +82,10 @@ public final class PlanPhase implements Phase {
                 req.maxDurationSeconds() == null ? null : req.maxDurationSeconds() * 1000L, postcopy, req.throttleAllowed());
         PlanDecision d = LivePlanner.plan(in, limits, cap, ModelConstants.DEFAULT);
         ctx.journal().event("plan", "measured: " + LivePlanner.inputs(in) + " (bandwidth from " + source + "; dirty rate over "
-                + SHORT_MS + " ms, working set from a " + LONG_MS + " ms window)");
+                + SHORT_MS + " ms, working set from a " + LONG_MS + " ms window"
+                + (resident == null ? "; resident memory unknown, so the first pass counts all of it"
+                : "; resident memory from the source QEMU process")
+                + ")");
         for (Prediction p : d.predictions()) ctx.journal().event("plan", "predicted " + p.describe());
         if (d.refused()) throw new FerryException(ErrorCode.MIGRATION_REFUSED, d.refusal());
         ctx.modes().planned(d.plan(), new Escalator(d.plan()));
@@ -88,5 +94,17 @@ public final class PlanPhase implements Phase {
                 + (postcopy && d.plan().strategy() != dev.ferry.controller.migration.plan.Strategy.POSTCOPY
                 ? "; post-copy in reserve" : "")
                 + (req.throttleAllowed() && !d.plan().throttleActive() ? "; auto-converge armed in reserve" : ""));
+    }
+
+    /**
+     * What the first pass must send in full, from the two measurements: the larger resident size (a
+     * running guest mostly touches more memory as time goes on, and the larger errs on the long side),
+     * the one that was read if the other was not, null if neither (an older agent, smaps unreadable).
+     */
+    static Long residentBytes(DirtyRate shortWindow, DirtyRate longWindow) {
+        Long a = shortWindow.residentBytes();
+        Long b = longWindow.residentBytes();
+        if (a == null) return b;
+        return b == null ? a : Math.max(a, b);
     }
 }

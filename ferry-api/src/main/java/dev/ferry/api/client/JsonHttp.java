@@ -92,7 +92,7 @@ public final class JsonHttp {
                     T text = (T) new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
                     return text;
                 }
-                return mapper().readValue(bytes, type);
+                return Json.responses().readValue(bytes, type);
             }
         } catch (IOException e) {
             throw unreachable(e);
@@ -104,7 +104,7 @@ public final class JsonHttp {
 
     private FerryException error(int status, String text) {
         try {
-            ErrorBody body = Json.mapper().readValue(text, ErrorBody.class);
+            ErrorBody body = Json.responses().readValue(text, ErrorBody.class);
             if (body.code() != null) return FerryException.fromBody(body);
         } catch (IOException ignored) {
             // not one of our error bodies: fall through

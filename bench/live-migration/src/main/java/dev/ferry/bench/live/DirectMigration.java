@@ -81,9 +81,11 @@ final class DirectMigration {
         String end = null, step = null;
         Integer maxThrottle = null;
         MigrationStats s;
+        MigrationStats lastActive = null;
         while (true) {
             sleep(POLL_MS);
             s = MigrationStatsReader.fromQueryMigrate(sq.execute("query-migrate"));
+            if (!s.isFinished()) lastActive = s;
             long elapsed = (System.nanoTime() - t0) / 1_000_000;
             if (s.throttlePercent() != null) maxThrottle = Math.max(maxThrottle == null ? 0 : maxThrottle, s.throttlePercent());
             if (s.isFinished()) break;
@@ -102,8 +104,10 @@ final class DirectMigration {
         if (end == null) end = done ? "completed" : s.status() + (s.error() == null ? "" : ": " + s.error());
         Path log = done ? dstLog : srcLog;
         String check = GuestConsoleWait.verdict(log, done ? GuestConsole.Mark.START : GuestConsole.mark(log), Duration.ofSeconds(20));
-        return new Outcome(link, w.id(), policy.name(), done, end, s.totalTimeMs() > 0 ? s.totalTimeMs() : jobMs,
-                done ? s.downtimeMs() : null, s.transferredBytes(), wire, jobMs, nonZero, goodput, null, null,
+        // a cancelled migration reports no figures any more: its last reading while it ran stands for it
+        MigrationStats figures = done || lastActive == null ? s : lastActive;
+        return new Outcome(link, w.id(), policy.name(), done, end, figures.totalTimeMs() > 0 ? figures.totalTimeMs() : jobMs,
+                done ? s.downtimeMs() : null, figures.transferredBytes(), wire, jobMs, nonZero, goodput, null, null,
                 step == null ? "-" : step, maxThrottle, check);
     }
 

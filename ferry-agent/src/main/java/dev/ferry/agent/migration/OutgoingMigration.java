@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class OutgoingMigration {
     private static final Logger LOG = LoggerFactory.getLogger(OutgoingMigration.class);
     /** QEMU's own defaults (MAX_THROTTLE, DEFAULT_MIGRATE_SET_DOWNTIME), restored when a request gives none. */
-    static final long QEMU_DEFAULT_MAX_BANDWIDTH = 128L << 20;
     static final long QEMU_DEFAULT_DOWNTIME_LIMIT_MS = 300;
     /** Only plain TCP streams: QEMU's {@code exec:} and {@code file:} URIs would let a caller run commands or write files here. */
     private static final Pattern TCP_URI = Pattern.compile("tcp:(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):\\d{1,5}");
@@ -113,7 +112,7 @@ final class OutgoingMigration {
             params.put("tls-creds", "");
             params.put("tls-hostname", "");
         }
-        params.put("max-bandwidth", req.maxBandwidthBytes() == null ? QEMU_DEFAULT_MAX_BANDWIDTH : req.maxBandwidthBytes());
+        params.put("max-bandwidth", req.maxBandwidthBytes() == null ? OutgoingRequest.DEFAULT_MAX_BANDWIDTH_BYTES : req.maxBandwidthBytes());
         params.put("downtime-limit", req.downtimeLimitMs() == null ? QEMU_DEFAULT_DOWNTIME_LIMIT_MS : req.downtimeLimitMs());
         params.putAll(MigrationParameters.withDefaults(req.parameters()));
         MigrationQmp.setParameters(qmp, params);

@@ -10,7 +10,7 @@ import java.util.Set;
  * capabilities and parameters, then issues QEMU's {@code migrate}; it returns at once and the
  * caller follows progress through {@link MigrationStats}.
  *
- * @param maxBandwidthBytes bytes per second, null for QEMU's default
+ * @param maxBandwidthBytes bytes per second, null for {@link #DEFAULT_MAX_BANDWIDTH_BYTES}
  * @param downtimeLimitMs   the longest pause QEMU may take for the final copy, null for the default
  * @param parameters        further numeric QEMU migration parameters (only those in {@link #TUNABLE});
  *                          those not given are set back to QEMU's defaults
@@ -26,6 +26,12 @@ public record OutgoingRequest(
         Map<String, Long> parameters) {
 
     /** The numeric QEMU migration parameters a caller may set besides bandwidth and downtime. */
+    /**
+     * The stream's cap when the user gives none: QEMU's own default max-bandwidth, 128 MiB/s. The
+     * planner must know it, because on a faster link this cap, not the link, sets the pace.
+     */
+    public static final long DEFAULT_MAX_BANDWIDTH_BYTES = 128L << 20;
+
     public static final Set<String> TUNABLE = Set.of("xbzrle-cache-size", "cpu-throttle-initial", "cpu-throttle-increment",
             "throttle-trigger-threshold", "max-postcopy-bandwidth");
 

@@ -5,6 +5,7 @@ import dev.ferry.api.error.FerryException;
 import dev.ferry.api.migration.DirtyRate;
 import dev.ferry.api.migration.LinkProbe;
 import dev.ferry.api.migration.MigrationRequest;
+import dev.ferry.api.migration.OutgoingRequest;
 import dev.ferry.api.vm.VmState;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
@@ -16,6 +17,8 @@ import dev.ferry.controller.migration.plan.ModelConstants;
 import dev.ferry.controller.migration.plan.PlanDecision;
 import dev.ferry.controller.migration.plan.Prediction;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Plans a live migration before anything changes: measures how fast the guest dirties memory (QEMU
@@ -23,7 +26,7 @@ import java.util.Locale;
  * writable working set when the guest keeps rewriting the same pages) and how much of its RAM is
  * resident (what the first pass must send in full), takes the link's bandwidth (the user's
  * {@code --bandwidth} cap when given, else a {@link #PROBE_MS} probe between the hosts' migration
- * addresses), predicts every strategy and picks the cheapest that meets the limits
+ * addresses, run alongside the guest's measurement), predicts every strategy and picks the cheapest that meets the limits
  * ({@link LivePlanner}). The plan and every prediction go into the job's events. If no allowed
  * strategy can meet the limits the migration is refused here, with the reason for each strategy,
  * and nothing was touched.
@@ -31,7 +34,7 @@ import java.util.Locale;
 public final class PlanPhase implements Phase {
     static final long SHORT_MS = 500;
     static final long LONG_MS = 2000;
-    static final long PROBE_MS = 1000;
+    static final long PROBE_MS = 500;
 
     @Override
     public String name() { return "plan"; }
@@ -42,33 +45,21 @@ public final class PlanPhase implements Phase {
 
     @Override
     public void run(MigrationContext ctx) {
-        long dirty = 0;
-        Long wss = null;
-        Long resident = null;
-        if (ctx.source().show(ctx.vm()).state() == VmState.RUNNING) {
-            DirtyRate shortWindow = ctx.source().dirtyRate(ctx.vm(), SHORT_MS);
-            ctx.checkAbort();
-            DirtyRate longWindow = ctx.source().dirtyRate(ctx.vm(), LONG_MS);
-            ctx.checkAbort();
-            wss = dev.ferry.controller.migration.plan.WorkingSetEstimate.of(shortWindow.bytesPerSec(), SHORT_MS,
-                    longWindow.bytesPerSec(), LONG_MS);
-            dirty = Math.max(shortWindow.bytesPerSec(), longWindow.bytesPerSec());
-            resident = residentBytes(shortWindow, longWindow);
-        } else {
-            ctx.journal().event("plan", "the guest is paused: it dirties nothing while it stays paused");
-        }
+        // The link probe and the guest's measurement need different things (the network, QEMU's page
+        // sampling), so they run side by side: planning costs the longer of the two, not their sum.
+        FutureTask<Link> link = new FutureTask<>(() -> measureLink(ctx));
+        Thread probe = new Thread(link, "plan-link-probe-" + ctx.vm());
+        probe.setDaemon(true);
+        probe.start();
+        GuestReading guest = measureGuest(ctx);
+        Link l = await(link);
+        ctx.checkAbort();
+        long dirty = guest.dirtyBytesPerSec();
+        Long wss = guest.workingSetBytes();
+        Long resident = guest.residentBytes();
         Long cap = ctx.request().bandwidthBytesPerSec();
-        long bandwidth;
-        String source;
-        if (cap != null) {
-            bandwidth = cap;
-            source = "the --bandwidth cap";
-        } else {
-            LinkProbe.Target t = ctx.destination().openLinkProbe();
-            LinkProbe.Result r = ctx.source().sendLinkProbe(new LinkProbe.Send(t.host(), t.port(), PROBE_MS));
-            bandwidth = Math.max(1, r.bytesPerSec());
-            source = String.format(Locale.ROOT, "a %d ms probe of the link %s -> %s", PROBE_MS, ctx.sourceHost(), ctx.destinationHost());
-        }
+        long bandwidth = l.bytesPerSec();
+        String source = l.source();
         long memory = (long) ctx.spec().memoryMiB() * 1024 * 1024;
         LiveInputs in = new LiveInputs(memory, dirty, bandwidth, wss, resident);
         MigrationRequest req = ctx.request();
@@ -106,5 +97,52 @@ public final class PlanPhase implements Phase {
         Long b = longWindow.residentBytes();
         if (a == null) return b;
         return b == null ? a : Math.max(a, b);
+    }
+
+    /** What the guest does: its dirty rate, working set and resident memory (zeros while it is paused). */
+    record GuestReading(long dirtyBytesPerSec, Long workingSetBytes, Long residentBytes) {}
+
+    /** The link's bandwidth for the plan, and where the figure came from. */
+    record Link(long bytesPerSec, String source) {}
+
+    private GuestReading measureGuest(MigrationContext ctx) {
+        if (ctx.source().show(ctx.vm()).state() != VmState.RUNNING) {
+            ctx.journal().event("plan", "the guest is paused: it dirties nothing while it stays paused");
+            return new GuestReading(0, null, null);
+        }
+        DirtyRate shortWindow = ctx.source().dirtyRate(ctx.vm(), SHORT_MS);
+        ctx.checkAbort();
+        DirtyRate longWindow = ctx.source().dirtyRate(ctx.vm(), LONG_MS);
+        Long wss = dev.ferry.controller.migration.plan.WorkingSetEstimate.of(shortWindow.bytesPerSec(), SHORT_MS,
+                longWindow.bytesPerSec(), LONG_MS);
+        return new GuestReading(Math.max(shortWindow.bytesPerSec(), longWindow.bytesPerSec()), wss,
+                residentBytes(shortWindow, longWindow));
+    }
+
+    private static Link measureLink(MigrationContext ctx) {
+        Long cap = ctx.request().bandwidthBytesPerSec();
+        if (cap != null) return new Link(cap, "the --bandwidth cap");
+        LinkProbe.Target t = ctx.destination().openLinkProbe();
+        LinkProbe.Result r = ctx.source().sendLinkProbe(new LinkProbe.Send(t.host(), t.port(), PROBE_MS));
+        String probe = String.format(Locale.ROOT, "a %d ms probe of the link %s -> %s", PROBE_MS, ctx.sourceHost(), ctx.destinationHost());
+        long qemuCap = OutgoingRequest.DEFAULT_MAX_BANDWIDTH_BYTES;
+        if (r.bytesPerSec() <= qemuCap) return new Link(Math.max(1, r.bytesPerSec()), probe);
+        // The stream is capped at QEMU's default when the user gives no --bandwidth: that cap sets the pace here, not the link.
+        return new Link(qemuCap, String.format(Locale.ROOT, "QEMU's default max-bandwidth of %d MiB/s, below the %.0f MiB/s that %s measured",
+                qemuCap >> 20, r.bytesPerSec() / 1048576.0, probe));
+    }
+
+    /** The probe's result; its failure is the plan's failure, with the probe's own error. */
+    private static Link await(FutureTask<Link> link) {
+        try {
+            return link.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new FerryException(ErrorCode.INTERNAL, "the link probe failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            link.cancel(true);
+            throw new FerryException(ErrorCode.INTERNAL, "interrupted while probing the link", e);
+        }
     }
 }

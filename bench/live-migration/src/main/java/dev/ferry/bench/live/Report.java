@@ -80,10 +80,11 @@ final class Report {
                 "All three use TLS with the same certificates, so the stream costs the same CPU. *total* is QEMU's total-time of the transfer; "
                         + "*× limit* is total over the physical limit (non-zero guest memory, counted with `pmemsave` just before the QEMU-defaults "
                         + "run, over the link's TCP goodput measured in the same run). *wire* is what the source's end of the link sent (TLS and "
-                        + "Ferry's 1 s link probe included). *job* is what the user waits for: for Ferry from the request to the verified end "
+                        + "Ferry's 500 ms link probe included). *job* is what the user waits for: for Ferry from the request to the verified end "
                         + "(measuring, planning, verification), for the baselines from `migrate` to the end. A migration still running after "
                         + run.ceilingMs() / 1000 + " s is stopped by the bench (QEMU's defaults never give up). *guest* is what the guest's own "
-                        + "memory self-check and heartbeat said afterwards on the host it ended on.");
+                        + "memory self-check and heartbeat said afterwards on the host it ended on. *max throttle* is the highest vCPU "
+                        + "throttle QEMU reported to the baselines' poll; Ferry's throttling shows in its escalation events below.");
     }
 
     private static String row(Outcome o) {

@@ -38,6 +38,7 @@ public final class MigrationContext {
     private boolean transferStarted;
     private boolean transferCompleted;
     private boolean sourceFinished;
+    private boolean handedBack;
     private final ModeState modes = new ModeState();
     private dev.ferry.controller.migration.storage.StoragePlan storage;
 
@@ -104,6 +105,10 @@ public final class MigrationContext {
 
     public void sourceFinished() { this.sourceFinished = true; }
     public boolean isSourceFinished() { return sourceFinished; }
+
+    /** The rollback resumed the source copy after a completed transfer: what was made for the destination can go. */
+    public void handedBack() { this.handedBack = true; }
+    public boolean isHandedBack() { return handedBack; }
 
     /** The local disks this migration copies along; null when every disk is on shared storage. */
     public void storage(dev.ferry.controller.migration.storage.StoragePlan plan) { this.storage = plan; }

@@ -13,7 +13,8 @@ import dev.ferry.controller.migration.storage.StoragePlan;
  * same virtual size in the planned pool and format, and the VM's spec for the destination is
  * switched to them, so the destination QEMU (next phase) starts with its target disks. Does
  * nothing when every disk is on shared storage. Cleanup deletes the images it created; it runs
- * after the destination's QEMU and definition are gone (the next phase's cleanup runs first).
+ * after the destination's QEMU and definition are gone (the next phase's cleanup runs first), and
+ * never once the transfer completed unless the guest was handed back to the source.
  */
 public final class PrepareTargetDisksPhase implements Phase {
     @Override
@@ -37,6 +38,12 @@ public final class PrepareTargetDisksPhase implements Phase {
     public void cleanup(MigrationContext ctx) {
         StoragePlan plan = ctx.storage();
         if (plan == null || plan.createdTargets().isEmpty()) return;
+        if (ctx.isTransferCompleted() && !ctx.isHandedBack()) {
+            // The destination ran the guest on these images and it was not handed back: they may hold its only current disks.
+            ctx.journal().event("cleanup", "kept the target images " + plan.createdTargets() + " on " + ctx.destinationHost()
+                    + ": the guest was not handed back to " + ctx.sourceHost());
+            return;
+        }
         StorageClient.of(ctx.destination()).deleteImages(new DeleteImagesRequest(plan.createdTargets()));
         ctx.journal().event("cleanup", "deleted the target images " + plan.createdTargets() + " on " + ctx.destinationHost());
     }

@@ -3,9 +3,13 @@ package dev.ferry.controller.migration;
 import dev.ferry.api.client.AgentClient;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
+import dev.ferry.api.host.HostInfo;
 import dev.ferry.api.migration.MigrationStats;
+import dev.ferry.api.spec.DiskSpec;
+import dev.ferry.api.spec.VmSpec;
 import dev.ferry.api.vm.VmState;
 import dev.ferry.controller.host.AgentDirectory;
+import dev.ferry.controller.migration.storage.StoragePlanner;
 import dev.ferry.controller.store.MigrationRecord;
 import dev.ferry.controller.store.MigrationStore;
 import java.util.ArrayList;
@@ -97,6 +101,12 @@ public final class Reconciler {
             finish(r, r.abortRequested() ? "aborted" : "failed", ErrorCode.MIGRATION_FAILED.name(),
                     interruption(r) + "; rolled back, the guest runs on " + r.sourceHost(), null);
         } else if (s.isPresent() && s.get() == VmState.MIGRATED) {
+            HandBack.Verdict v = HandBack.decide(VmState.MIGRATED, d.orElse(null), false, sharedDisks(src, r.vm()));
+            if (v.decision() != HandBack.Decision.RESUME_SOURCE) {
+                finish(r, "failed", ErrorCode.MIGRATION_FAILED.name(), "the destination copy did not survive and nothing was resumed: "
+                        + v.reason() + "; the paused copy on " + r.sourceHost() + " is kept for an operator", null);
+                return;
+            }
             if (d.isPresent()) dst.discard(r.vm(), true);
             src.recoverSource(r.vm());
             finish(r, "failed", ErrorCode.MIGRATION_FAILED.name(), "the destination copy did not survive; the guest was resumed on "
@@ -105,6 +115,17 @@ public final class Reconciler {
             finish(r, "failed", ErrorCode.INTERNAL.name(), "the guest runs on neither " + r.sourceHost() + " (" + s.map(VmState::json)
                     .orElse("absent") + ") nor " + r.destHost() + " (" + d.map(VmState::json).orElse("absent") + "); needs an operator", null);
         }
+    }
+
+    /**
+     * The VM's disks that sit on a pool the source host shares: the destination may have written
+     * them. Unknown disks (no spec) count as shared, so an unknown case never resumes a stale copy.
+     */
+    private static List<String> sharedDisks(AgentClient src, String vm) {
+        VmSpec spec = src.show(vm).spec();
+        if (spec == null) return List.of("(unknown)");
+        HostInfo host = src.host();
+        return spec.disks().stream().filter(d -> StoragePlanner.onSharedPool(host, d)).map(DiskSpec::id).toList();
     }
 
     /**

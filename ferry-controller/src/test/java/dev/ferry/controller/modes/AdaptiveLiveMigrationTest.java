@@ -10,10 +10,6 @@ import dev.ferry.api.migration.GuestHealth;
 import dev.ferry.api.migration.MigrationRequest;
 import dev.ferry.api.migration.MigrationView;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,22 +20,8 @@ import org.junit.jupiter.api.Test;
  * allowed, and completes through post-copy when post-copy is allowed. After each move the guest's
  * own checks (memory pages, disk records, heartbeat) pass on the destination.
  */
-@Tag("qemu")
-class AdaptiveLiveMigrationTest {
+class AdaptiveLiveMigrationTest extends ModesTest {
     static final String NON_CONVERGENT = "ferry.mem=128 ferry.memwss=96 ferry.rate=80";
-    private static ModesCluster cluster;
-
-    @BeforeAll
-    static void start() { cluster = ModesCluster.start(); }
-
-    @AfterEach
-    void clean() { cluster.removeAllVms(); }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-    }
-
     @Test
     void aLightGuestIsPlannedAsPlainPrecopyAndConverges() {
         String vm = "vm-light";

@@ -9,10 +9,6 @@ import dev.ferry.api.migration.MigrationRequest;
 import dev.ferry.api.migration.MigrationView;
 import java.nio.file.Files;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,21 +17,7 @@ import org.junit.jupiter.api.Test;
  * plan; warm while the paused guest's state is on the wire; cold while its disk is being copied
  * (the guest was shut down, so it is started again, and the partial copy is deleted).
  */
-@Tag("qemu")
-class CancelInEveryModeTest {
-    private static ModesCluster cluster;
-
-    @BeforeAll
-    static void start() { cluster = ModesCluster.start(); }
-
-    @AfterEach
-    void clean() { cluster.removeAllVms(); }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-    }
-
+class CancelInEveryModeTest extends ModesTest {
     @Test
     void anAbortInAnyModeLeavesTheGuestRunningOnItsSource() {
         String vm = "vm-abort";

@@ -17,10 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,21 +27,7 @@ import org.junit.jupiter.api.Test;
  * own checks decide: every disk record written before the shutdown is found after the copy, and a
  * warm-migrated guest's memory and heartbeat carry on.
  */
-@Tag("qemu")
-class ColdAndWarmMigrationTest {
-    private static ModesCluster cluster;
-
-    @BeforeAll
-    static void start() { cluster = ModesCluster.start(); }
-
-    @AfterEach
-    void clean() { cluster.removeAllVms(); }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-    }
-
+class ColdAndWarmMigrationTest extends ModesTest {
     @Test
     void coldMigrationCopiesTheDiskVerifiedStartsOnTheDestinationAndRetiresTheSource() {
         String vm = "vm-cold";

@@ -15,10 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,21 +24,7 @@ import org.junit.jupiter.api.Test;
  * a shared pool the guest must stay on the destination, because the source copy's memory is older
  * than that disk; with a local (mirrored) disk the source copy takes it back.
  */
-@Tag("qemu")
-class HandBackAfterTransferTest {
-    private static ModesCluster cluster;
-
-    @BeforeAll
-    static void start() { cluster = ModesCluster.start(); }
-
-    @AfterEach
-    void clean() { cluster.removeAllVms(); }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) cluster.close();
-    }
-
+class HandBackAfterTransferTest extends ModesTest {
     @Test
     void withItsDiskOnSharedStorageTheGuestStaysOnTheDestination() {
         String vm = "vm-shared";

@@ -53,7 +53,15 @@ public final class MigrationStatsReader {
                 r.hasNonNull("error-desc") ? r.get("error-desc").asText() : null,
                 r.hasNonNull("cpu-throttle-percentage") ? r.get("cpu-throttle-percentage").asInt() : null,
                 ram.path("postcopy-bytes").asLong(0) > 0 ? ram.get("postcopy-bytes").asLong() : null,
-                r.path("xbzrle-cache").hasNonNull("encoding-rate") ? r.path("xbzrle-cache").get("encoding-rate").asDouble() : null);
+                r.path("xbzrle-cache").hasNonNull("encoding-rate") ? r.path("xbzrle-cache").get("encoding-rate").asDouble() : null,
+                xbzrle(r.path("xbzrle-cache")));
+    }
+
+    /** QEMU reports {@code xbzrle-cache} only while XBZRLE is on. */
+    private static MigrationStats.Xbzrle xbzrle(JsonNode c) {
+        if (c.isMissingNode() || !c.has("pages")) return null;
+        return new MigrationStats.Xbzrle(c.path("pages").asLong(0), c.path("bytes").asLong(0), c.path("overflow").asLong(0),
+                c.path("cache-miss").asLong(0));
     }
 
     private static Long optionalLong(JsonNode r, String field) {

@@ -32,11 +32,16 @@ class MigrationStatsReaderTest {
         MigrationStats s = MigrationStatsReader.fromQueryMigrate(Json.mapper().readTree("""
                 {"status": "postcopy-active", "total-time": 9000, "cpu-throttle-percentage": 30,
                  "ram": {"transferred": 5, "remaining": 6, "total": 7, "postcopy-bytes": 4096, "dirty-sync-count": 3},
-                 "xbzrle-cache": {"cache-size": 67108864, "encoding-rate": 2.5}}"""));
+                 "xbzrle-cache": {"cache-size": 67108864, "bytes": 2048000, "pages": 1000, "cache-miss": 70,
+                                  "cache-miss-rate": 0.1, "encoding-rate": 2.5, "overflow": 3000}}"""));
 
         assertThat(s.throttlePercent()).isEqualTo(30);
         assertThat(s.postcopyBytes()).isEqualTo(4096L);
         assertThat(s.xbzrleEncodingRate()).isEqualTo(2.5);
+        assertThat(s.xbzrle()).isEqualTo(new MigrationStats.Xbzrle(1000, 2048000, 3000, 70));
+        // 1000 pages at 2048 bytes and 3000 sent whole: (2048000 + 3000 * 4096) / (4000 * 4096)
+        assertThat(s.xbzrle().resendRatio(4096, 1024)).isCloseTo(0.875, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(s.xbzrle().resendRatio(4096, 5000)).as("too few pages to judge").isNull();
         assertThat(s.isPostcopy()).isTrue();
         assertThat(Json.mapper().readValue(Json.mapper().writeValueAsString(s), MigrationStats.class)).isEqualTo(s);
     }

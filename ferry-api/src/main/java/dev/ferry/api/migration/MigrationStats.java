@@ -18,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param throttlePercent    how much auto-converge slows the guest's vCPUs now, null when it does not
  * @param postcopyBytes      bytes sent during post-copy, null before post-copy
  * @param xbzrleEncodingRate XBZRLE's compression ratio so far, null without XBZRLE
+ * @param xbzrle             XBZRLE's page counters, null without XBZRLE
  */
 public record MigrationStats(
         String status,
@@ -35,7 +36,24 @@ public record MigrationStats(
         String error,
         Integer throttlePercent,
         Long postcopyBytes,
-        Double xbzrleEncodingRate) {
+        Double xbzrleEncodingRate,
+        Xbzrle xbzrle) {
+
+    /**
+     * QEMU's XBZRLE counters: pages it sent as deltas and their encoded bytes, and pages it had to
+     * send whole because the delta would have been larger than the page ({@code overflow}).
+     */
+    public record Xbzrle(long pages, long bytes, long overflow, long cacheMiss) {
+        /**
+         * What a re-sent page costs relative to its size, over the pages XBZRLE tried (encoded or
+         * overflowed; cache misses are first sightings, not re-sends); null before enough tried.
+         */
+        public Double resendRatio(long pageSize, long minPages) {
+            long tried = pages + overflow;
+            if (tried < minPages || pageSize <= 0) return null;
+            return (bytes + (double) overflow * pageSize) / ((double) tried * pageSize);
+        }
+    }
 
     @JsonCreator
     public MigrationStats(@JsonProperty("status") String status, @JsonProperty("totalTimeMs") long totalTimeMs,
@@ -46,7 +64,8 @@ public record MigrationStats(
                           @JsonProperty("mbps") double mbps, @JsonProperty("iterations") long iterations,
                           @JsonProperty("error") String error, @JsonProperty("throttlePercent") Integer throttlePercent,
                           @JsonProperty("postcopyBytes") Long postcopyBytes,
-                          @JsonProperty("xbzrleEncodingRate") Double xbzrleEncodingRate) {
+                          @JsonProperty("xbzrleEncodingRate") Double xbzrleEncodingRate,
+                          @JsonProperty("xbzrle") Xbzrle xbzrle) {
         this.status = status;
         this.totalTimeMs = totalTimeMs;
         this.expectedDowntimeMs = expectedDowntimeMs;
@@ -63,6 +82,16 @@ public record MigrationStats(
         this.throttlePercent = throttlePercent;
         this.postcopyBytes = postcopyBytes;
         this.xbzrleEncodingRate = xbzrleEncodingRate;
+        this.xbzrle = xbzrle;
+    }
+
+    /** A reading without XBZRLE's page counters (the record before they existed). */
+    public MigrationStats(String status, long totalTimeMs, Long expectedDowntimeMs, Long downtimeMs, long setupTimeMs,
+                          long transferredBytes, long remainingBytes, long totalBytes, long dirtyPagesRate, long pageSize,
+                          double mbps, long iterations, String error, Integer throttlePercent, Long postcopyBytes,
+                          Double xbzrleEncodingRate) {
+        this(status, totalTimeMs, expectedDowntimeMs, downtimeMs, setupTimeMs, transferredBytes, remainingBytes, totalBytes,
+                dirtyPagesRate, pageSize, mbps, iterations, error, throttlePercent, postcopyBytes, xbzrleEncodingRate, null);
     }
 
     /** A reading without the throttle, post-copy and XBZRLE details (the record before they existed). */
@@ -70,7 +99,7 @@ public record MigrationStats(
                           long transferredBytes, long remainingBytes, long totalBytes, long dirtyPagesRate, long pageSize,
                           double mbps, long iterations, String error) {
         this(status, totalTimeMs, expectedDowntimeMs, downtimeMs, setupTimeMs, transferredBytes, remainingBytes, totalBytes,
-                dirtyPagesRate, pageSize, mbps, iterations, error, null, null, null);
+                dirtyPagesRate, pageSize, mbps, iterations, error, null, null, null, null);
     }
 
     @JsonIgnore

@@ -23,6 +23,10 @@ import java.util.Map;
  *   <li>give up, once every allowed step has been taken and three more passes stalled, or the
  *       transfer exceeded --max-duration.</li>
  * </ol>
+ * A plan that chose XBZRLE is judged on QEMU's own counters once a pass has re-sent pages with it:
+ * if a re-sent page still costs more than {@link #XBZRLE_USELESS} of its size (the guest rewrites
+ * whole pages, and XBZRLE can only be guessed at before the migration), the next step is taken at
+ * once instead of after the stall rule's passes, if throttling or post-copy is allowed.
  * A planned post-copy switches as soon as the first full pass is done. Near the maximum duration
  * (80% of it) the strongest remaining step is taken at once. After each step a few passes go by
  * before the next ({@link #COOLDOWN}, longer after a throttle, which QEMU applies only after two
@@ -35,6 +39,10 @@ public final class Escalator {
     static final int GIVE_UP_AFTER = 3;
     /** QEMU's highest vCPU throttle. */
     static final int MAX_THROTTLE = 99;
+    /** XBZRLE is judged useless when a re-sent page costs more than this share of a page. */
+    static final double XBZRLE_USELESS = 0.85;
+    /** ... once at least this many pages were re-sent with it (4 MiB of 4 KiB pages). */
+    static final long XBZRLE_MIN_PAGES = 1024;
 
     /** What to do now. */
     public sealed interface Action permits RaiseDowntime, StartThrottle, SwitchToPostcopy, GiveUp {
@@ -61,6 +69,7 @@ public final class Escalator {
     private int escalations;
     private boolean gaveUp;
     private boolean throttleRushed;
+    private boolean xbzrleJudged;
 
     public Escalator(LivePlan plan) {
         this.plan = plan;
@@ -93,8 +102,25 @@ public final class Escalator {
         if (maxMs != null && elapsedMs > maxMs * 0.8 && canPostcopy()) {
             return postcopy(String.format(Locale.ROOT, "%.0f s of the %d s --max-duration are used", elapsedMs / 1000.0, maxMs / 1000));
         }
+        if (newPass && plan.strategy() == Strategy.XBZRLE && !xbzrleJudged) {
+            String useless = xbzrleUseless(s);
+            if (useless != null) {
+                xbzrleJudged = true;
+                if ((plan.throttle() != null && !throttleOn) || canPostcopy()) return escalate(pass, s, useless);
+            }
+        }
         if (!newPass || !stalled(pass, s)) return null;
-        return escalate(pass, s);
+        return escalate(pass, s, "stalled at " + mib(remainingAtPass.get(pass)) + " dirty per pass");
+    }
+
+    /** Why XBZRLE does not help this guest, from QEMU's counters; null while it may (or it is too early to tell). */
+    private static String xbzrleUseless(MigrationStats s) {
+        MigrationStats.Xbzrle x = s.xbzrle();
+        if (x == null) return null;
+        Double ratio = x.resendRatio(s.pageSize() > 0 ? s.pageSize() : 4096, XBZRLE_MIN_PAGES);
+        if (ratio == null || ratio <= XBZRLE_USELESS) return null;
+        return String.format(Locale.ROOT, "XBZRLE does not help this guest: a re-sent page costs %.0f%% of its size (QEMU's counters "
+                + "over %d re-sent pages, %d of them sent whole)", ratio * 100, x.pages() + x.overflow(), x.overflow());
     }
 
     private boolean stalled(long pass, MigrationStats s) {
@@ -106,12 +132,12 @@ public final class Escalator {
         return now > before * 0.8;
     }
 
-    private Action escalate(long pass, MigrationStats s) {
+    private Action escalate(long pass, MigrationStats s, String cause) {
         Long expected = s.expectedDowntimeMs();
         for (long step : plan.downtimeSteps()) {
             if (step > currentLimit && expected != null && expected <= step) {
-                String why = String.format(Locale.ROOT, "stalled at %s dirty per pass; QEMU expects %d ms, so the limit goes from %d to %d ms",
-                        mib(remainingAtPass.get(pass)), expected, currentLimit, step);
+                String why = String.format(Locale.ROOT, "%s; QEMU expects %d ms, so the limit goes from %d to %d ms",
+                        cause, expected, currentLimit, step);
                 currentLimit = step;
                 return acted(pass, COOLDOWN, new RaiseDowntime(step, why));
             }
@@ -133,10 +159,10 @@ public final class Escalator {
             if (current != null && current > 0 && plan.throttle().initialPct() > current) {
                 params.put("cpu-throttle-increment", Math.max(params.get("cpu-throttle-increment"), plan.throttle().initialPct() - current));
             }
-            return acted(pass, THROTTLE_COOLDOWN, new StartThrottle(params, "stalled at " + mib(remainingAtPass.get(pass))
-                    + " dirty per pass" + noRaise + "; throttling the vCPUs from " + plan.throttle().initialPct() + "%"));
+            return acted(pass, THROTTLE_COOLDOWN, new StartThrottle(params, cause + noRaise + "; throttling the vCPUs from "
+                    + plan.throttle().initialPct() + "%"));
         }
-        if (canPostcopy()) return postcopy("stalled at " + mib(remainingAtPass.get(pass)) + " dirty per pass" + noRaise);
+        if (canPostcopy()) return postcopy(cause + noRaise);
         if (++stalledSinceExhausted >= GIVE_UP_AFTER) {
             return giveUp("no progress over " + GIVE_UP_AFTER + " more passes after every allowed step" + noRaise
                     + (plan.limits().allowPostcopy() ? "" : "; --allow-postcopy would let it finish")

@@ -149,4 +149,52 @@ class EscalatorTest {
 
         assertThat(e.onReading(999_999, post)).isNull();
     }
+
+    /** A guest that XBZRLE is planned for: 1 GiB dirtied at 80 MiB/s over a 100 MiB/s link, done within 30 s. */
+    private static LivePlan xbzrlePlan(boolean throttle) {
+        LivePlan p = LivePlanner.plan(new LiveInputs(1024 * MIB, 80 * MIB, 100 * MIB, null), new LiveLimits(300, 30_000L, false, throttle),
+                null, ModelConstants.DEFAULT).plan();
+        assertThat(p.strategy()).isEqualTo(Strategy.XBZRLE);
+        return p;
+    }
+
+    /** A reading at {@code pass} with QEMU's XBZRLE counters: pages sent as deltas (of {@code bytes}), pages that overflowed. */
+    private static MigrationStats xbzrle(long pass, long pages, long bytes, long overflow) {
+        return new MigrationStats("active", pass * 3000, 4800L, null, 0, 0, 400 * MIB, 1024 * MIB, 0, 4096, 800, pass, null, null, null,
+                null, pass == 1 ? null : new MigrationStats.Xbzrle(pages, bytes, overflow, 0));
+    }
+
+    @Test
+    void xbzrleThatOnlyOverflowsIsGivenUpAtOnceForTheThrottle() {
+        Escalator e = new Escalator(xbzrlePlan(true));
+
+        assertThat(e.onReading(1000, xbzrle(1, 0, 0, 0))).isNull();
+        assertThat(e.onReading(2000, xbzrle(2, 100, 100 * 1000, 500))).as("too few pages to judge").isNull();
+        Escalator.Action a = e.onReading(3000, xbzrle(2, 100, 100 * 1000, 6000));
+        assertThat(a).isNull(); // same pass: judged on the next one
+        a = e.onReading(4000, xbzrle(3, 100, 100 * 1000, 6000));
+        assertThat(a).isInstanceOfSatisfying(Escalator.StartThrottle.class, t -> assertThat(t.reason())
+                .contains("XBZRLE does not help this guest: a re-sent page costs 99% of its size (QEMU's counters over 6100 re-sent pages, 6000 of them sent whole)")
+                .contains("throttling the vCPUs from"));
+        assertThat(e.escalations()).isEqualTo(1);
+        assertThat(e.onReading(5000, xbzrle(4, 100, 100 * 1000, 9000))).as("judged once").isNull();
+    }
+
+    @Test
+    void xbzrleThatCompressesIsLeftToWork() {
+        Escalator e = new Escalator(xbzrlePlan(true));
+        for (int pass = 1; pass <= 3; pass++) {
+            assertThat(e.onReading(pass * 1000L, xbzrle(pass, 5000L * pass, 5000L * pass * 1000, 10))).isNull();
+        }
+        assertThat(e.escalations()).isZero();
+    }
+
+    @Test
+    void withNothingElseAllowedAUselessXbzrleIsNoReasonToGiveUp() {
+        Escalator e = new Escalator(xbzrlePlan(false));
+        assertThat(e.onReading(1000, xbzrle(1, 0, 0, 0))).isNull();
+        assertThat(e.onReading(2000, xbzrle(2, 10, 10_000, 6000))).isNull();
+        assertThat(e.onReading(3000, xbzrle(3, 10, 10_000, 9000))).isNull();
+        assertThat(e.escalations()).isZero();
+    }
 }

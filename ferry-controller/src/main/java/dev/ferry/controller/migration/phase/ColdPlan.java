@@ -7,17 +7,13 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * Where a cold migration puts each disk: nowhere new when the image is on a pool both hosts mark
- * shared (the destination opens the same file), else into a destination pool, the one with the
+ * Where a cold migration puts each disk that is not on a pool both hosts share
+ * ({@link dev.ferry.controller.migration.storage.StoragePlanner#sharedByBoth}): into a destination pool, the one with the
  * source pool's name if the destination has an unshared one, otherwise the unshared pool with the
  * most free space, under the image's own file name.
  */
 final class ColdPlan {
     private ColdPlan() {}
-
-    static boolean shared(HostInfo src, HostInfo dst, DiskSpec d) {
-        return onSharedPool(src, d) && onSharedPool(dst, d);
-    }
 
     static Optional<HostInfo.PoolInfo> targetPool(HostInfo src, HostInfo dst, DiskSpec d) {
         Path p = Path.of(d.path()).normalize();
@@ -30,9 +26,4 @@ final class ColdPlan {
     }
 
     static String fileName(DiskSpec d) { return Path.of(d.path()).getFileName().toString(); }
-
-    private static boolean onSharedPool(HostInfo host, DiskSpec d) {
-        Path p = Path.of(d.path()).normalize();
-        return host.pools().stream().anyMatch(pool -> pool.shared() && p.startsWith(Path.of(pool.path()).normalize()));
-    }
 }

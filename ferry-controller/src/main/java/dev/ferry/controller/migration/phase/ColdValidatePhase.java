@@ -8,6 +8,7 @@ import dev.ferry.api.vm.VmInfo;
 import dev.ferry.api.vm.VmState;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
+import dev.ferry.controller.migration.storage.StoragePlanner;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,7 +51,7 @@ public final class ColdValidatePhase implements Phase {
                 + dst.memoryAvailableMiB() + " MiB available; '" + ctx.vm() + "' needs " + vm.spec().memoryMiB() + " MiB");
         List<String> plan = new ArrayList<>();
         for (DiskSpec d : vm.spec().disks()) {
-            if (ColdPlan.shared(src, dst, d)) {
+            if (StoragePlanner.sharedByBoth(src, dst, d)) {
                 plan.add(d.id() + ": shared storage, not copied");
                 continue;
             }

@@ -14,6 +14,7 @@ import dev.ferry.api.transfer.TransferStatus;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.ModeState;
 import dev.ferry.controller.migration.Phase;
+import dev.ferry.controller.migration.storage.StoragePlanner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +37,13 @@ public final class CopyDisksPhase implements Phase {
 
     @Override
     public boolean appliesTo(MigrationContext ctx) {
-        return ctx.spec().disks().stream().anyMatch(d -> !ColdPlan.shared(ctx.sourceInfo(), ctx.destinationInfo(), d));
+        return ctx.spec().disks().stream().anyMatch(d -> !StoragePlanner.sharedByBoth(ctx.sourceInfo(), ctx.destinationInfo(), d));
     }
 
     @Override
     public void run(MigrationContext ctx) {
         List<DiskSpec> disks = ctx.spec().disks().stream()
-                .filter(d -> !ColdPlan.shared(ctx.sourceInfo(), ctx.destinationInfo(), d)).toList();
+                .filter(d -> !StoragePlanner.sharedByBoth(ctx.sourceInfo(), ctx.destinationInfo(), d)).toList();
         long t0 = System.nanoTime();
         long[] doneBefore = {0};
         for (DiskSpec d : disks) {

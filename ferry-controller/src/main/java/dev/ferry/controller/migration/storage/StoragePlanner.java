@@ -30,7 +30,7 @@ public final class StoragePlanner {
 
     /** The plan for the VM's local disks, or null when every disk is on storage both hosts share. */
     public static StoragePlan plan(MigrationContext ctx, HostInfo src, HostInfo dst, VmSpec spec) {
-        List<DiskSpec> local = spec.disks().stream().filter(d -> !(onSharedPool(src, d) && onSharedPool(dst, d))).toList();
+        List<DiskSpec> local = spec.disks().stream().filter(d -> !sharedByBoth(src, dst, d)).toList();
         if (local.isEmpty()) return null;
         StorageOptions opts = ctx.request().storageOrDefault();
         List<DiskInfo> infos = StorageClient.of(ctx.source()).disks(ctx.vm()).disks().stream()
@@ -55,6 +55,11 @@ public final class StoragePlanner {
         Optional<HostInfo.PoolInfo> best = dst.pools().stream().max(Comparator.comparingLong(HostInfo.PoolInfo::freeBytes));
         return best.orElseThrow(() -> new FerryException(ErrorCode.INVALID_STATE, dst.name()
                 + " has no storage pool to copy the VM's local disks to"));
+    }
+
+    /** The image is on a pool both hosts mark shared: the destination opens the same file, nothing is copied. */
+    public static boolean sharedByBoth(HostInfo src, HostInfo dst, DiskSpec d) {
+        return onSharedPool(src, d) && onSharedPool(dst, d);
     }
 
     public static boolean onSharedPool(HostInfo host, DiskSpec d) {

@@ -20,8 +20,6 @@ import java.util.List;
  * neither the same accelerator's run state nor a running guest.
  */
 public final class ColdValidatePhase implements Phase {
-    private static final long MEMORY_OVERHEAD_MIB = 64;
-
     @Override
     public String name() { return "validate"; }
 
@@ -43,12 +41,7 @@ public final class ColdValidatePhase implements Phase {
         } catch (FerryException e) {
             if (e.code() != ErrorCode.VM_NOT_FOUND) throw e;
         }
-        String machine = vm.spec().machine() == null ? "q35" : vm.spec().machine();
-        require(dst.machineTypes().contains(machine), dst.name() + "'s QEMU has no machine type '" + machine + "'");
-        String cpu = vm.spec().cpuModel() == null ? "qemu64" : vm.spec().cpuModel();
-        require(dst.cpuModels().contains(cpu), dst.name() + "'s QEMU has no CPU model '" + cpu + "'");
-        require(dst.memoryAvailableMiB() >= vm.spec().memoryMiB() + MEMORY_OVERHEAD_MIB, dst.name() + " has "
-                + dst.memoryAvailableMiB() + " MiB available; '" + ctx.vm() + "' needs " + vm.spec().memoryMiB() + " MiB");
+        DestinationFit.require(dst, vm.spec(), ctx.vm());
         List<String> plan = new ArrayList<>();
         for (DiskSpec d : vm.spec().disks()) {
             if (StoragePlanner.sharedByBoth(src, dst, d)) {
@@ -62,9 +55,5 @@ public final class ColdValidatePhase implements Phase {
         ctx.prepared(src, dst, vm.spec());
         ctx.journal().event("plan", "cold migration of '" + ctx.vm() + "' (" + vm.state().json() + " on " + ctx.sourceHost() + "): "
                 + (plan.isEmpty() ? "no disks" : String.join("; ", plan)));
-    }
-
-    private static void require(boolean ok, String why) {
-        if (!ok) throw new FerryException(ErrorCode.INVALID_STATE, why);
     }
 }

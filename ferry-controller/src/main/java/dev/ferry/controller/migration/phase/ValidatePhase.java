@@ -19,8 +19,6 @@ import dev.ferry.qemu.policy.QemuSafety;
  * ({@link StoragePlanner}). A refusal here leaves everything exactly as it was.
  */
 public final class ValidatePhase implements Phase {
-    private static final long MEMORY_OVERHEAD_MIB = 64;
-
     @Override
     public String name() { return "validate"; }
 
@@ -42,20 +40,11 @@ public final class ValidatePhase implements Phase {
             throw new FerryException(ErrorCode.INVALID_STATE, ctx.sourceHost() + " runs guests with " + src.accelerator() + " but "
                     + dst.name() + " with " + dst.accelerator() + "; a guest cannot move between accelerators");
         }
-        String machine = vm.spec().machine() == null ? "q35" : vm.spec().machine();
-        require(dst.machineTypes().contains(machine), dst.name() + "'s QEMU has no machine type '" + machine + "'");
-        String cpu = vm.spec().cpuModel() == null ? "qemu64" : vm.spec().cpuModel();
-        require(dst.cpuModels().contains(cpu), dst.name() + "'s QEMU has no CPU model '" + cpu + "'");
-        require(dst.memoryAvailableMiB() >= vm.spec().memoryMiB() + MEMORY_OVERHEAD_MIB, dst.name() + " has "
-                + dst.memoryAvailableMiB() + " MiB available; '" + ctx.vm() + "' needs " + vm.spec().memoryMiB() + " MiB");
+        DestinationFit.require(dst, vm.spec(), ctx.vm());
         // Disks not on a pool both hosts share are copied along (mirrored while the VM runs).
         StoragePlan storage = StoragePlanner.plan(ctx, src, dst, vm.spec());
         if (storage != null) ctx.journal().event("info", "local disks are copied along: " + storage);
         ctx.storage(storage);
         ctx.prepared(src, dst, vm.spec());
-    }
-
-    private static void require(boolean ok, String why) {
-        if (!ok) throw new FerryException(ErrorCode.INVALID_STATE, why);
     }
 }

@@ -18,9 +18,9 @@ import java.util.TreeMap;
  * incoming and outgoing paths share these instead of each spelling out QMP arguments. TLS uses the
  * agent's own identity directory, whose file names are exactly what {@code tls-creds-x509} reads.
  */
-final class MigrationQmp {
+public final class MigrationQmp {
     /** The id of the TLS credentials object; one per QEMU is enough (a QEMU is one end of one migration). */
-    static final String TLS_ID = "tls0";
+    public static final String TLS_ID = "tls0";
 
     private MigrationQmp() {}
 
@@ -30,7 +30,7 @@ final class MigrationQmp {
      * so a fresh object also picks up a renewed certificate, and a VM that arrived here as a
      * destination (server) needs client credentials when it leaves again.
      */
-    static void installTlsCredentials(QmpClient qmp, Path identityDir, String endpoint) {
+    public static void installTlsCredentials(QmpClient qmp, Path identityDir, String endpoint) {
         installTlsCredentials(qmp, identityDir, endpoint, TLS_ID);
     }
 
@@ -51,7 +51,7 @@ final class MigrationQmp {
         }
     }
 
-    static void setCapabilities(QmpClient qmp, Map<String, Boolean> capabilities) {
+    public static void setCapabilities(QmpClient qmp, Map<String, Boolean> capabilities) {
         if (capabilities.isEmpty()) return;
         List<Map<String, Object>> list = new ArrayList<>();
         new TreeMap<>(capabilities).forEach((name, state) -> list.add(Map.of("capability", name, "state", state)));

@@ -1,5 +1,6 @@
 package dev.ferry.bench.live;
 
+import dev.ferry.agent.migration.MigrationQmp;
 import dev.ferry.agent.migration.MigrationStatsReader;
 import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.spec.BootSpec;
@@ -15,11 +16,9 @@ import dev.ferry.qemu.launch.QemuProcess;
 import dev.ferry.qemu.qmp.QmpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One baseline migration, driven straight through QMP the way a tool without Ferry would: a source
@@ -58,11 +57,11 @@ final class DirectMigration {
             try (QmpClient dq = QmpClient.connect(dest.qmpSocket(), QMP_CONNECT)) {
                 String uri = "tcp:" + dst.migrationIp() + ":" + (settings.migrationPort() + runs++ % 100);
                 prepare(dq, "server", lab.layout().identity("host-b"), policy.capabilities());
-                dq.execute("migrate-set-parameters", Map.of("tls-creds", "tls0"));
+                dq.execute("migrate-set-parameters", Map.of("tls-creds", MigrationQmp.TLS_ID));
                 dq.execute("migrate-incoming", Map.of("uri", uri));
                 prepare(sq, "client", lab.layout().identity("host-a"), policy.capabilities());
                 Map<String, Object> params = new LinkedHashMap<>(policy.parameters());
-                params.put("tls-creds", "tls0");
+                params.put("tls-creds", MigrationQmp.TLS_ID);
                 params.put("tls-hostname", dst.migrationIp());
                 sq.execute("migrate-set-parameters", params);
                 return follow(sq, uri, policy, link, w, nonZero, goodput, lab.runDir(name + "-dst").resolve("serial.log"), srcLog);
@@ -111,18 +110,10 @@ final class DirectMigration {
                 step == null ? "-" : step, maxThrottle, check);
     }
 
+    /** The same TLS credentials and capabilities an agent would install (the agent's own QMP helpers). */
     private static void prepare(QmpClient qmp, String endpoint, Path identity, Map<String, Boolean> caps) {
-        Map<String, Object> tls = new LinkedHashMap<>();
-        tls.put("qom-type", "tls-creds-x509");
-        tls.put("id", "tls0");
-        tls.put("dir", identity.toAbsolutePath().toString());
-        tls.put("endpoint", endpoint);
-        tls.put("verify-peer", true);
-        qmp.execute("object-add", tls);
-        if (caps.isEmpty()) return;
-        List<Map<String, Object>> list = new ArrayList<>();
-        new TreeMap<>(caps).forEach((k, v) -> list.add(Map.of("capability", k, "state", v)));
-        qmp.execute("migrate-set-capabilities", Map.of("capabilities", list));
+        MigrationQmp.installTlsCredentials(qmp, identity, endpoint);
+        MigrationQmp.setCapabilities(qmp, caps);
     }
 
     private LaunchOptions options(String host, String run, boolean incoming) {

@@ -33,6 +33,12 @@ public enum ErrorCode {
     MIGRATION_FAILED(500, ExitCodes.FAILED, true, "The migration failed"),
     MIGRATION_ABORTED(409, ExitCodes.FAILED, false, "The migration was aborted"),
     MIGRATION_REFUSED(409, ExitCodes.CONFLICT, false, "No allowed migration strategy can meet the requested limits"),
+    HOST_IN_MAINTENANCE(409, ExitCodes.CONFLICT, false, "The host is in maintenance mode and takes no new VMs or migrations"),
+    ASSESSMENT_BLOCKED(409, ExitCodes.CONFLICT, false, "The compatibility assessment found blockers"),
+    PLAN_NOT_FOUND(404, ExitCodes.NOT_FOUND, false, "No such plan"),
+    INVALID_PLAN(400, ExitCodes.USAGE, false, "The plan document is invalid"),
+    BACKUP_NOT_FOUND(404, ExitCodes.NOT_FOUND, false, "No such backup"),
+    VERIFICATION_FAILED(500, ExitCodes.FAILED, false, "A post-migration check failed"),
     IO_ERROR(500, ExitCodes.FAILED, true, "An I/O error occurred"),
     INTERNAL(500, ExitCodes.FAILED, false, "Internal error");
 

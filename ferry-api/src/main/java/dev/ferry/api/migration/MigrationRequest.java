@@ -21,10 +21,15 @@ import java.util.Locale;
  * @param maxDurationSeconds longest the transfer may take; the live planner refuses or escalates to meet it
  * @param keepSource         cold only: keep the source's disk images (and nothing else) after a successful move
  * @param storage            where local (not shared) disks are copied to and in which format; null for the defaults
+ * @param backup             keep a point-in-time copy of the VM's disks, taken before anything moves, until the
+ *                           post-migration checks pass (the point {@code ferry migration rollback --to-backup} restores)
+ * @param monitorSeconds     how long after the switchover the post-migration checks watch the guest; null for the default
+ * @param rollbackOnFailedCheck move the VM back to its source when a post-migration check fails
  */
 public record MigrationRequest(String vm, String to, Integer maxDowntimeMs, Integer bandwidthMiBps, Boolean insecure,
                                String mode, Boolean allowPostcopy, Boolean allowThrottle, Integer maxDurationSeconds,
-                               Boolean keepSource, StorageOptions storage) {
+                               Boolean keepSource, StorageOptions storage, Boolean backup, Integer monitorSeconds,
+                               Boolean rollbackOnFailedCheck) {
     public static final String LIVE = "live";
     public static final String WARM = "warm";
     public static final String COLD = "cold";
@@ -38,7 +43,10 @@ public record MigrationRequest(String vm, String to, Integer maxDowntimeMs, Inte
                             @JsonProperty("allowThrottle") Boolean allowThrottle,
                             @JsonProperty("maxDurationSeconds") Integer maxDurationSeconds,
                             @JsonProperty("keepSource") Boolean keepSource,
-                            @JsonProperty("storage") StorageOptions storage) {
+                            @JsonProperty("storage") StorageOptions storage,
+                            @JsonProperty("backup") Boolean backup,
+                            @JsonProperty("monitorSeconds") Integer monitorSeconds,
+                            @JsonProperty("rollbackOnFailedCheck") Boolean rollbackOnFailedCheck) {
         this.vm = vm;
         this.to = to;
         this.maxDowntimeMs = maxDowntimeMs;
@@ -50,6 +58,17 @@ public record MigrationRequest(String vm, String to, Integer maxDowntimeMs, Inte
         this.maxDurationSeconds = maxDurationSeconds;
         this.keepSource = keepSource;
         this.storage = storage;
+        this.backup = backup;
+        this.monitorSeconds = monitorSeconds;
+        this.rollbackOnFailedCheck = rollbackOnFailedCheck;
+    }
+
+    /** A request without backup and with the default post-migration monitoring. */
+    public MigrationRequest(String vm, String to, Integer maxDowntimeMs, Integer bandwidthMiBps, Boolean insecure, String mode,
+                            Boolean allowPostcopy, Boolean allowThrottle, Integer maxDurationSeconds, Boolean keepSource,
+                            StorageOptions storage) {
+        this(vm, to, maxDowntimeMs, bandwidthMiBps, insecure, mode, allowPostcopy, allowThrottle, maxDurationSeconds, keepSource,
+                storage, null, null, null);
     }
 
     /** A request with the default handling of local disks (see {@link StorageOptions}). */
@@ -83,6 +102,18 @@ public record MigrationRequest(String vm, String to, Integer maxDowntimeMs, Inte
 
     @JsonIgnore
     public boolean keepsSource() { return Boolean.TRUE.equals(keepSource); }
+
+    @JsonIgnore
+    public boolean wantsBackup() { return Boolean.TRUE.equals(backup); }
+
+    @JsonIgnore
+    public boolean rollsBackOnFailedCheck() { return Boolean.TRUE.equals(rollbackOnFailedCheck); }
+
+    /** The same request sent to another destination (a plan's {@code auto} destination once chosen, a rollback's way back). */
+    public MigrationRequest withDestination(String host) {
+        return new MigrationRequest(vm, host, maxDowntimeMs, bandwidthMiBps, insecure, mode, allowPostcopy, allowThrottle,
+                maxDurationSeconds, keepSource, storage, backup, monitorSeconds, rollbackOnFailedCheck);
+    }
 
     /** The bandwidth cap in bytes per second, null when uncapped. */
     @JsonIgnore

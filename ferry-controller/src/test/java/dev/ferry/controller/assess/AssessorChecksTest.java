@@ -176,7 +176,8 @@ class AssessorChecksTest {
         VmSpec shared = vm("qemu64");
         AssessmentInput base = input(shared, a, b, "live", NONE, List.of());
         AssessmentInput notShared = new AssessmentInput(base.vm(), base.spec(), base.state(), base.mode(), a, b, "host-b", null, null,
-                base.disks(), Map.of("root", new AssessmentInput.PoolProof(false, "marker M was not found through pool 'shared' of host-b")),
+                base.disks(), Map.of("root", new AssessmentInput.PoolProof(false, "marker M was not found through pool 'shared' of host-b",
+                "shared", "/srv/shared", "shared", "/srv/shared", true)),
                 base.capacity(), base.cluster(), null);
         assertThat(only(run(notShared), "POOL_NOT_SHARED", Severity.BLOCKER).message())
                 .contains("disk 'root'", "/srv/shared/web1.img", "marker M was not found");

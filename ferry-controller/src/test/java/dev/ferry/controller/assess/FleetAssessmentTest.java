@@ -103,8 +103,15 @@ class FleetAssessmentTest {
         assertThat(before.blockers()).isEmpty();
         assertThat(only(before, "POOL_SHARED", Severity.INFO).message()).contains("read back through pool 'shared' of host-b");
         try {
-            assertThat(cluster.fleet.maintenance("host-b", true, "disk swap").path("enabled").asBoolean()).isTrue();
+            var on = cluster.fleet.maintenance("host-b", true, "disk swap");
+            assertThat(on.path("enabled").asBoolean()).isTrue();
+            assertThat(on.path("agentInformed").asBoolean()).as("the agent took the flag").isTrue();
             assertThat(cluster.fleet.maintenance("host-b").path("reason").asText()).isEqualTo("disk swap");
+            cluster.b.restart(); // the agent keeps the flag in its state directory
+            VmSpec fresh = TestGuest.spec("fresh", 128, "", TestGuest.createRawDisk(cluster.shared, "fresh.img", 16));
+            assertThatThrownBy(() -> cluster.b.client().define(fresh)).isInstanceOfSatisfying(FerryException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.HOST_IN_MAINTENANCE)).hasMessageContaining("defining a new VM");
+            assertThat(cluster.b.client().host().inMaintenance()).isTrue();
             Assessment blocked = cluster.fleet.assess("ok", "host-b", null, false);
             assertThat(only(blocked, "HOST_IN_MAINTENANCE", Severity.BLOCKER).message()).contains("host-b is in maintenance", "disk swap");
             assertThatThrownBy(() -> cluster.api.startMigration(new MigrationRequest("ok", "host-b", null, null, null, "cold", null, null,
@@ -118,6 +125,7 @@ class FleetAssessmentTest {
             cluster.fleet.maintenance("host-b", false, null);
         }
         assertThat(cluster.fleet.assess("ok", "host-b", null, false).movable()).isTrue();
+        assertThat(cluster.b.client().host().inMaintenance()).isFalse();
         List<Recommendation> ranked = cluster.fleet.recommend("ok");
         assertThat(ranked).extracting(Recommendation::host).containsExactly("host-b", "host-c");
         assertThat(ranked.get(0).score()).isPositive();

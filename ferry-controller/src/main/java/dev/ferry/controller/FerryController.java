@@ -1,6 +1,14 @@
 package dev.ferry.controller;
 
+import dev.ferry.controller.assess.AssessmentApi;
+import dev.ferry.controller.assess.Assessor;
+import dev.ferry.controller.assess.CapacityPolicy;
+import dev.ferry.controller.assess.PoolShareProver;
+import dev.ferry.controller.assess.RecommendationScore;
 import dev.ferry.controller.host.AgentDirectory;
+import dev.ferry.controller.host.LinkMeasurements;
+import dev.ferry.controller.host.LinkProbeService;
+import dev.ferry.controller.host.Maintenance;
 import dev.ferry.controller.host.HostRegistry;
 import dev.ferry.controller.imports.ImportEngine;
 import dev.ferry.controller.migration.MigrationEngine;
@@ -13,6 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ferry.controller.store.MigrationRecord;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Path;
@@ -36,6 +45,8 @@ public final class FerryController implements AutoCloseable {
     private final MtlsServer server;
     private final ScheduledExecutorService background;
     private ImportEngine imports;
+    private Assessor assessor;
+    private LinkProbeService links;
 
     private FerryController(Database db, MigrationEngine engine, MtlsServer server, ScheduledExecutorService background) {
         this.db = db;
@@ -64,8 +75,15 @@ public final class FerryController implements AutoCloseable {
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Reconciler reconciler = new Reconciler(db.migrations(), agents);
+        CapacityPolicy capacity = CapacityPolicy.of(config.capacity());
+        LinkProbeService links = new LinkProbeService(agents, db.links(), Clock.systemUTC());
+        Maintenance maintenance = new Maintenance(db.hosts(), db.maintenance(), agents);
+        Assessor assessor = new Assessor(db.hosts(), db.vms(), db.maintenance(), agents, registry,
+                new PoolShareProver(agents, db.poolProofs(), capacity.poolProofMaxAge(), Clock.systemUTC()), capacity,
+                new RecommendationScore(links), Clock.systemUTC());
+        AssessmentApi assessment = new AssessmentApi(assessor, maintenance, links);
         MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics),
-                reconciler);
+                reconciler, assessor);
         ImportEngine imports = new ImportEngine(db.migrations(), db.hosts(), db.vms(), registry, identity.sslContext());
         imports.resume(db.migrations().unfinished());
         AtomicReference<List<MigrationRecord>> orphans = new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished().stream()
@@ -88,16 +106,25 @@ public final class FerryController implements AutoCloseable {
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);
+            assessment.register(c);
         });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
         FerryController controller = new FerryController(db, engine, server, bg);
         controller.imports = imports;
+        controller.assessor = assessor;
+        controller.links = links;
         return controller;
     }
 
     public int port() { return server.port(); }
 
     public MigrationEngine engine() { return engine; }
+
+    /** Where moves are judged: the {@link dev.ferry.controller.assess.Placement} plans and evacuations use. */
+    public Assessor assessor() { return assessor; }
+
+    /** The measured links between hosts (plan predictions read the newest goodput of a pair). */
+    public LinkMeasurements links() { return links; }
 
     @Override
     public void close() {

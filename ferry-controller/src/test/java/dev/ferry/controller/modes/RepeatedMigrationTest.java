@@ -10,11 +10,13 @@ import dev.ferry.agent.testing.TestAgent;
 import dev.ferry.api.migration.GuestHealth;
 import dev.ferry.api.migration.MigrationRequest;
 import dev.ferry.api.migration.MigrationView;
+import dev.ferry.qemu.qmp.QmpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +33,11 @@ class RepeatedMigrationTest extends ModesTest {
     /** A guest that plain pre-copy cannot move over a 20 MiB/s link within 50 ms (as in AdaptiveLiveMigrationTest). */
     static final String BUSY = AdaptiveLiveMigrationTest.NON_CONVERGENT;
 
-    /** Moves whose source QEMU did not have the capabilities the move asked for. */
+    /** Moves whose source QEMU did not have the settings the move asked for (cleared before each test). */
     private static final List<String> STALE = new ArrayList<>();
+
+    @BeforeEach
+    void clearStale() { STALE.clear(); }
 
     @Test
     void oneVmMovedFiveTimesWithMixedModesAndAllowancesStaysIntact() {
@@ -72,6 +77,45 @@ class RepeatedMigrationTest extends ModesTest {
         assertThat(STALE).as("settings left over from an earlier move").isEmpty();
     }
 
+    /**
+     * A move that escalated (auto-converge switched to its real throttle on the source) and was then
+     * aborted leaves the VM on a QEMU that still has auto-converge and the escalated throttle; the
+     * next move, which allows no throttling, must start from QEMU's defaults.
+     */
+    @Test
+    void anAbortedEscalatedMoveLeavesNoTraceOnTheNextOne() {
+        String vm = "vm-retry";
+        GuestHealth h = cluster.boot(cluster.a, vm, 256, BUSY, false);
+        MigrationView started = cluster.api.startMigration(live(vm, ModesCluster.HOST_B, 20, false, true));
+        awaitEvent(started.id(), "escalate", "auto-converge", Duration.ofSeconds(180));
+        cluster.api.abort(started.id());
+        MigrationView aborted = cluster.awaitFinished(started.id(), Duration.ofSeconds(120));
+        assertThat(aborted.state()).as(describe(aborted)).isEqualTo("aborted");
+        cluster.assertRunsOnlyOn(vm, cluster.a);
+        h = assertGuestContinues(cluster.a, vm, h);
+        Map<String, Object> left = settings(cluster.a, vm);
+        assertThat(left).as("what the aborted move left on the QEMU (the trace the next move must undo)")
+                .containsEntry("auto-converge", true).doesNotContainEntry("cpu-throttle-initial", 20L);
+
+        MigrationView next = move(live(vm, ModesCluster.HOST_B, null, false, false), cluster.a, Map.of("auto-converge", false,
+                "postcopy-ram", false, "cpu-throttle-initial", 20L, "cpu-throttle-increment", 10L, "throttle-trigger-threshold", 50L));
+        arrived(vm, cluster.b, next, h, "live a->b after an aborted, escalated move");
+        assertThat(STALE).as("settings left over from the aborted move").isEmpty();
+    }
+
+    private static void awaitEvent(String id, String kind, String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            MigrationView v = cluster.api.migration(id);
+            if (ModesCluster.hasEvent(v, kind, text)) return;
+            if (v.isFinished() || System.nanoTime() > deadline) {
+                throw new AssertionError("no " + kind + " event with '" + text + "' before the job ended or " + timeout.toSeconds()
+                        + " s passed: " + describe(v));
+            }
+            ModesCluster.sleep(100);
+        }
+    }
+
     private static MigrationRequest live(String vm, String to, Integer bandwidth, boolean postcopy, boolean throttle) {
         return new MigrationRequest(vm, to, 50, bandwidth, null, "live", postcopy ? Boolean.TRUE : null,
                 throttle ? Boolean.TRUE : null, null, null);
@@ -83,15 +127,15 @@ class RepeatedMigrationTest extends ModesTest {
      * {@code expected}: the agent sets them when the transfer starts, so a stale capability shows as
      * a job that finishes without such a reading. Returns the finished, succeeded job.
      */
-    private static MigrationView move(MigrationRequest req, TestAgent source, Map<String, Boolean> expected) {
+    private static MigrationView move(MigrationRequest req, TestAgent source, Map<String, ?> expected) {
         MigrationView started = cluster.api.startMigration(req);
-        Map<String, Boolean> seen = null;
+        Map<String, Object> seen = null;
         boolean matched = source == null;
         long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
         MigrationView v = cluster.api.migration(started.id());
         while (!v.isFinished() && System.nanoTime() < deadline) {
             if (!matched) {
-                Map<String, Boolean> now = capabilities(source, req.vm());
+                Map<String, Object> now = settings(source, req.vm());
                 if (now != null) seen = now;
                 matched = now != null && now.entrySet().containsAll(expected.entrySet());
             }
@@ -115,12 +159,18 @@ class RepeatedMigrationTest extends ModesTest {
         return after;
     }
 
-    /** query-migrate-capabilities of the VM's QEMU on {@code host}, straight from QEMU; null once that QEMU is gone. */
-    private static Map<String, Boolean> capabilities(TestAgent host, String vm) {
+    /**
+     * The migration capabilities (true/false) and numeric parameters (as Long) of the VM's QEMU on
+     * {@code host}, straight from QEMU; null once that QEMU is gone.
+     */
+    static Map<String, Object> settings(TestAgent host, String vm) {
         try {
-            Map<String, Boolean> out = new TreeMap<>();
-            JsonNode list = host.agent().vms().requireRunning(vm).qmp().execute("query-migrate-capabilities");
-            for (JsonNode c : list) out.put(c.path("capability").asText(), c.path("state").asBoolean());
+            QmpClient qmp = host.agent().vms().requireRunning(vm).qmp();
+            Map<String, Object> out = new TreeMap<>();
+            for (JsonNode c : qmp.execute("query-migrate-capabilities")) out.put(c.path("capability").asText(), c.path("state").asBoolean());
+            qmp.execute("query-migrate-parameters").fields().forEachRemaining(e -> {
+                if (e.getValue().isNumber()) out.put(e.getKey(), e.getValue().asLong());
+            });
             return out;
         } catch (RuntimeException e) {
             return null;

@@ -137,25 +137,30 @@ final class DiskMirror implements AutoCloseable {
 
     /**
      * Starts the memory migration through {@code start}: when mirrors run, with
-     * pause-before-switchover set and a watcher that ends the mirrors at that pause; otherwise with
-     * the capability explicitly off, so a setting left from an earlier attempt cannot stall it.
+     * pause-before-switchover (and migration events) added to the request's capabilities and a
+     * watcher that ends the mirrors at that pause; otherwise with the request as it is, whose
+     * complete settings switch the capability off, so a setting left from an earlier attempt cannot
+     * stall it.
      */
     MigrationStats migrate(String name, OutgoingRequest req, Function<OutgoingRequest, MigrationStats> start) {
         boolean mirrors = active(name);
         VmRuntime rt = vms.requireRunning(name);
-        try {
-            MigrationQmp.setCapabilities(rt.qmp(), mirrors ? Map.of(PAUSE_CAPABILITY, true, "events", true) : Map.of(PAUSE_CAPABILITY, false));
-        } catch (FerryException e) {
-            if (mirrors) throw e;
-            // e.g. a migration already runs: the start below refuses with the proper error
-        }
         Subscription watch = mirrors ? watchSwitchover(name, rt) : null;
         try {
-            return start.apply(req);
+            return start.apply(mirrors ? pausingAtSwitchover(req) : req);
         } catch (RuntimeException e) {
             if (watch != null) watch.close();
             throw e;
         }
+    }
+
+    /** The request with pause-before-switchover and its events on; the outgoing migration sets them with everything else. */
+    private static OutgoingRequest pausingAtSwitchover(OutgoingRequest req) {
+        Map<String, Boolean> caps = new LinkedHashMap<>(req.capabilities());
+        caps.put(PAUSE_CAPABILITY, true);
+        caps.put("events", true);
+        return new OutgoingRequest(req.migrationId(), req.uri(), req.tls(), req.tlsHostname(), req.maxBandwidthBytes(),
+                req.downtimeLimitMs(), caps, req.parameters());
     }
 
     /** After the switchover: the mirrors must have ended in sync; removes them and the NBD client nodes. */

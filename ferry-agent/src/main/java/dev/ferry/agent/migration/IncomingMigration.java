@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The destination's half of a migration: define the VM (or accept the same VM already defined and
  * stopped), start an identical QEMU waiting with {@code -incoming defer}, give it the cluster's TLS
- * credentials and the source's capabilities, and make it listen. It is all or nothing: whatever step
+ * credentials and the complete {@link MigrationSettings} (the source's capabilities, every other
+ * capability off and every parameter at QEMU's default), and make it listen. It is all or nothing: whatever step
  * fails, the QEMU it started is killed and the definition it made is removed (or restored) before
  * the error is returned, so a refused or failed preparation leaves nothing behind.
  */
@@ -66,6 +67,7 @@ final class IncomingMigration {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "an incoming migration needs the VM's spec");
         }
         SpecValidator.validate(req.spec());
+        MigrationSettings.incoming(req); // refuses unknown capabilities before anything is defined or started
         if (req.spec().uuid() == null) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "the spec of an incoming VM must carry the source's uuid");
         }
@@ -73,11 +75,8 @@ final class IncomingMigration {
     }
 
     private String configureAndListen(VmRuntime rt, IncomingRequest req) {
-        if (req.tls()) {
-            MigrationQmp.installTlsCredentials(rt.qmp(), Path.of(config.tlsDir()), "server");
-            MigrationQmp.setParameters(rt.qmp(), Map.of("tls-creds", MigrationQmp.TLS_ID));
-        }
-        MigrationQmp.setCapabilities(rt.qmp(), req.capabilities());
+        if (req.tls()) MigrationQmp.installTlsCredentials(rt.qmp(), Path.of(config.tlsDir()), "server");
+        MigrationSettings.incoming(req).applyTo(rt.qmp());
         return listen(rt);
     }
 

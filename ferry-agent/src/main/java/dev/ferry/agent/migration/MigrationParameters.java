@@ -6,22 +6,15 @@ import dev.ferry.api.migration.OutgoingRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The numeric QEMU migration parameters a caller may set besides bandwidth and downtime
- * ({@link OutgoingRequest#TUNABLE}), their valid ranges, and QEMU's defaults, which a new migration
- * gets back for every parameter it does not set, so one attempt's throttle or cache size never
+ * ({@link OutgoingRequest#TUNABLE}) and their valid ranges. What a migration does not set goes back
+ * to QEMU's default through {@link MigrationSettings}, so one attempt's throttle or cache size never
  * leaks into the next.
  */
 final class MigrationParameters {
-    /** QEMU 10's defaults for the tunable parameters. */
-    static final Map<String, Long> QEMU_DEFAULTS = Map.of(
-            "xbzrle-cache-size", 64L << 20,
-            "cpu-throttle-initial", 20L,
-            "cpu-throttle-increment", 10L,
-            "throttle-trigger-threshold", 50L,
-            "max-postcopy-bandwidth", 0L);
-
     private MigrationParameters() {}
 
     /** Validates a caller's parameters; refuses unknown names and values out of QEMU's range. */
@@ -32,7 +25,7 @@ final class MigrationParameters {
             Long v = e.getValue();
             if (!OutgoingRequest.TUNABLE.contains(k)) {
                 throw new FerryException(ErrorCode.INVALID_ARGUMENT, "migration parameter '" + k + "' cannot be set (allowed: "
-                        + new TreeMap<>(QEMU_DEFAULTS).keySet() + ")");
+                        + new TreeSet<>(OutgoingRequest.TUNABLE) + ")");
             }
             if (v == null) throw new FerryException(ErrorCode.INVALID_ARGUMENT, "migration parameter '" + k + "' needs a value");
             switch (k) {
@@ -46,13 +39,6 @@ final class MigrationParameters {
             }
             out.put(k, v);
         }
-        return out;
-    }
-
-    /** The caller's parameters, and QEMU's default for each tunable parameter the caller left out. */
-    static Map<String, Object> withDefaults(Map<String, Long> given) {
-        Map<String, Object> out = new LinkedHashMap<>(new TreeMap<>(QEMU_DEFAULTS));
-        out.putAll(checked(given));
         return out;
     }
 

@@ -63,6 +63,16 @@ public final class MigrationQmp {
         }
     }
 
+    /** Sends one complete capability list ({@link MigrationSettings}); {@code enabled} names the ones switched on, for the error. */
+    static void setCapabilityList(QmpClient qmp, List<Map<String, Object>> list, List<String> enabled) {
+        try {
+            qmp.execute("migrate-set-capabilities", Map.of("capabilities", list));
+        } catch (QmpCommandException e) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "QEMU refused the migration capabilities (on: " + enabled
+                    + ", all others off): " + e.description(), e);
+        }
+    }
+
     static void setParameters(QmpClient qmp, Map<String, Object> parameters) {
         try {
             qmp.execute("migrate-set-parameters", parameters);

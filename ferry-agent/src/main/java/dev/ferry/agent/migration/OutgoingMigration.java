@@ -11,7 +11,6 @@ import dev.ferry.api.vm.VmState;
 import dev.ferry.qemu.qmp.QmpClient;
 import dev.ferry.qemu.policy.QemuSafety;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -20,14 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The source's half of a migration: check that the VM can leave, set TLS, bandwidth, downtime and
  * capabilities, and issue QEMU's {@code migrate}, returning at once; progress is read with
- * {@link MigrationStatsReader}. Parameters left out of a request are set back to QEMU's defaults, so
- * a retry is not silently throttled by what an earlier attempt asked for. Also cancels a running
- * migration, which leaves the guest running here.
+ * {@link MigrationStatsReader}. It always sends the complete {@link MigrationSettings}: capabilities
+ * and parameters left out of a request are set back to QEMU's defaults, so neither a retry nor the
+ * next move of a VM that arrived here inherits what an earlier migration of this QEMU (as source or
+ * as destination) asked for. Also cancels a running migration, which leaves the guest running here.
  */
 final class OutgoingMigration {
     private static final Logger LOG = LoggerFactory.getLogger(OutgoingMigration.class);
-    /** QEMU's own defaults (MAX_THROTTLE, DEFAULT_MIGRATE_SET_DOWNTIME), restored when a request gives none. */
-    static final long QEMU_DEFAULT_DOWNTIME_LIMIT_MS = 300;
     /** Only plain TCP streams: QEMU's {@code exec:} and {@code file:} URIs would let a caller run commands or write files here. */
     private static final Pattern TCP_URI = Pattern.compile("tcp:(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):\\d{1,5}");
     private static final long CANCEL_WAIT_MS = 5_000;
@@ -46,10 +44,12 @@ final class OutgoingMigration {
             VmRuntime rt = vms.requireRunning(name);
             requireCanLeave(name, rt);
             QmpClient qmp = rt.qmp();
-            configure(qmp, req);
-            MigrationQmp.setCapabilities(qmp, req.capabilities());
+            if (req.tls()) MigrationQmp.installTlsCredentials(qmp, Path.of(config.tlsDir()), "client");
+            MigrationSettings settings = MigrationSettings.outgoing(req);
+            settings.applyTo(qmp);
             qmp.execute("migrate", Map.of("uri", req.uri()));
-            LOG.info("{}: migration {} of {} to {} started (tls {})", config.name(), req.migrationId(), name, req.uri(), req.tls());
+            LOG.info("{}: migration {} of {} to {} started (tls {}, capabilities {})", config.name(), req.migrationId(), name,
+                    req.uri(), req.tls(), settings.enabled());
             return MigrationStatsReader.read(qmp);
         });
     }
@@ -86,7 +86,7 @@ final class OutgoingMigration {
         if (req.downtimeLimitMs() != null && (req.downtimeLimitMs() <= 0 || req.downtimeLimitMs() > 2_000_000)) {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "downtimeLimitMs must be between 1 and 2000000");
         }
-        MigrationParameters.checked(req.parameters());
+        MigrationSettings.outgoing(req); // refuses unknown capabilities and parameters before anything changes
     }
 
     private void requireCanLeave(String name, VmRuntime rt) {
@@ -100,22 +100,6 @@ final class OutgoingMigration {
         if (MigrationStatsReader.isActive(now)) {
             throw new FerryException(ErrorCode.VM_BUSY, "VM '" + name + "' is already migrating (status " + now.status() + ")");
         }
-    }
-
-    private void configure(QmpClient qmp, OutgoingRequest req) {
-        Map<String, Object> params = new LinkedHashMap<>();
-        if (req.tls()) {
-            MigrationQmp.installTlsCredentials(qmp, Path.of(config.tlsDir()), "client");
-            params.put("tls-creds", MigrationQmp.TLS_ID);
-            params.put("tls-hostname", req.tlsHostname());
-        } else {
-            params.put("tls-creds", "");
-            params.put("tls-hostname", "");
-        }
-        params.put("max-bandwidth", req.maxBandwidthBytes() == null ? OutgoingRequest.DEFAULT_MAX_BANDWIDTH_BYTES : req.maxBandwidthBytes());
-        params.put("downtime-limit", req.downtimeLimitMs() == null ? QEMU_DEFAULT_DOWNTIME_LIMIT_MS : req.downtimeLimitMs());
-        params.putAll(MigrationParameters.withDefaults(req.parameters()));
-        MigrationQmp.setParameters(qmp, params);
     }
 
     private static MigrationStats awaitIdle(QmpClient qmp) {

@@ -34,8 +34,8 @@ final class RunningMigrationControl {
 
     private final AgentConfig config;
     private final VmManager vms;
-    /** The address each destination VM listens on for its current post-copy recovery. */
-    private final Map<String, String> recoveryUris = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The address each destination QEMU listens on for its current post-copy recovery. */
+    private final RecoveryAddresses recoveryUris = new RecoveryAddresses();
 
     RunningMigrationControl(AgentConfig config, VmManager vms) {
         this.config = config;
@@ -130,23 +130,24 @@ final class RunningMigrationControl {
         return vms.locks().with(name, () -> {
             VmRuntime rt = vms.requireRunning(name);
             QmpClient qmp = rt.qmp();
+            long pid = rt.process().pid();
             String status = MigrationStatsReader.read(qmp).status();
             String address = config.migrationAddressOrListen();
             if (status.equals("postcopy-recover") || status.equals("postcopy-recover-setup")) {
-                String uri = recoveryUris.get(name);
-                if (uri != null) return new IncomingResponse(uri, address);
+                var uri = recoveryUris.of(name, pid);
+                if (uri.isPresent()) return new IncomingResponse(uri.get(), address);
             }
             if (!status.equals("postcopy-paused")) {
                 throw new FerryException(ErrorCode.INVALID_STATE, "the incoming migration of '" + name + "' on " + config.name()
                         + " is " + status + ", not postcopy-paused; it cannot be recovered (yet)");
             }
-            String known = recoveryUris.get(name);
+            String known = recoveryUris.of(name, pid).orElse(null);
             QmpCommandException last = null;
             for (int attempt = 0; attempt < LISTEN_ATTEMPTS; attempt++) {
                 String uri = FreePort.tcpUri(address, FreePort.on(address));
                 try {
                     qmp.execute("migrate-recover", Map.of("uri", uri));
-                    recoveryUris.put(name, uri);
+                    recoveryUris.record(name, pid, uri);
                     LOG.info("{}: post-copy of {} waits for the source on {}", config.name(), name, uri);
                     return new IncomingResponse(uri, address);
                 } catch (QmpCommandException e) {

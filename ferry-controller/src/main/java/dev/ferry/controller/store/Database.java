@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     private final HostStore hosts;
     private final VmStore vms;
     private final MigrationStore migrations;
+    private final PlanStore plans;
 
     private Database(String kind, HikariDataSource pool, Clock clock) {
         this.kind = kind;
@@ -38,6 +39,7 @@ public final class Database implements AutoCloseable {
         this.hosts = new JdbiHostStore(db);
         this.vms = new JdbiVmStore(db);
         this.migrations = new JdbiMigrationStore(db);
+        this.plans = new JdbiPlanStore(db);
     }
 
     public static Database open(DatabaseConfig cfg) {
@@ -141,6 +143,10 @@ public final class Database implements AutoCloseable {
 
     public MigrationStore migrations() {
         return migrations;
+    }
+
+    public PlanStore plans() {
+        return plans;
     }
 
     /** {@code "sqlite"} or {@code "postgresql"}. */

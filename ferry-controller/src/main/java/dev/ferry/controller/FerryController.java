@@ -6,6 +6,8 @@ import dev.ferry.controller.imports.ImportEngine;
 import dev.ferry.controller.migration.MigrationEngine;
 import dev.ferry.controller.migration.MigrationMetrics;
 import dev.ferry.controller.migration.Reconciler;
+import dev.ferry.controller.plan.Evacuation;
+import dev.ferry.controller.plan.PlanModule;
 import dev.ferry.controller.store.Database;
 import dev.ferry.pki.TlsIdentity;
 import dev.ferry.web.MtlsServer;
@@ -36,6 +38,7 @@ public final class FerryController implements AutoCloseable {
     private final MtlsServer server;
     private final ScheduledExecutorService background;
     private ImportEngine imports;
+    private PlanModule plans;
 
     private FerryController(Database db, MigrationEngine engine, MtlsServer server, ScheduledExecutorService background) {
         this.db = db;
@@ -84,14 +87,20 @@ public final class FerryController implements AutoCloseable {
                 LOG.warn("inventory sync failed: {}", e.getMessage());
             }
         }, config.syncSeconds(), config.syncSeconds(), TimeUnit.SECONDS);
+        // MERGE SEAM: the assessment's Placement, maintenance mode and link measurements replace these three once merged.
+        PlanModule plans = PlanModule.start(db, engine, agents, PlanModule.unavailablePlacement(), Evacuation.Maintenance.NONE,
+                (from, to) -> java.util.Optional.empty());
+        plans.resumeUnfinished();
         ControllerApi api = new ControllerApi(db.hosts(), db.vms(), registry, engine, metrics);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);
+            plans.register(c);
         });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
         FerryController controller = new FerryController(db, engine, server, bg);
         controller.imports = imports;
+        controller.plans = plans;
         return controller;
     }
 
@@ -102,6 +111,7 @@ public final class FerryController implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        if (plans != null) plans.close();
         server.close();
         engine.close();
         if (imports != null) imports.close();

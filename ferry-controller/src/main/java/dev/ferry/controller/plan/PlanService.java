@@ -54,6 +54,9 @@ public final class PlanService implements AutoCloseable {
         return PlanViews.checked(validator.validate(PlanDocuments.parse(yaml), clock.instant()));
     }
 
+    /** Checks a definition built in code (an evacuation's dry run) without storing anything. */
+    public PlanView validateDefinition(PlanDefinition def) { return PlanViews.checked(validator.validate(def, clock.instant())); }
+
     /** Parses, checks and stores a plan (state validated); a plan with blockers is refused with each VM's blockers. */
     public PlanView create(String yaml) { return create(PlanDocuments.parse(yaml)); }
 

@@ -19,13 +19,10 @@ import java.util.List;
  * the maintenance flag.
  */
 public final class Evacuation {
-    /** Puts a host in maintenance mode; the assessment work owns it (see {@link #NONE} until it is wired in). */
+    /** Puts a host in maintenance mode (the controller's {@code host.Maintenance}). */
+    @FunctionalInterface
     public interface Maintenance {
         void enter(String host, String reason);
-
-        /** MERGE SEAM: no maintenance mode yet; the evacuation runs without it and says so in the log. */
-        Maintenance NONE = (host, reason) -> org.slf4j.LoggerFactory.getLogger(Evacuation.class)
-                .warn("maintenance mode is not available in this build; {} keeps taking new VMs while it is evacuated", host);
     }
 
     private final PlanService plans;

@@ -28,21 +28,20 @@ public final class PlanModule implements AutoCloseable {
 
     /**
      * @param placement   where VMs may go (the assessment)
+     * @param committer   books an accepted move in the plan's capacity ledger
      * @param maintenance puts a host in maintenance mode before it is evacuated
      * @param links       the newest measured goodput (bytes/s) of the link between two hosts, if any
      */
     public static PlanModule start(Database db, MigrationEngine engine, AgentDirectory agents, Placement placement,
-                                   Evacuation.Maintenance maintenance, BiFunction<String, String, Optional<Long>> links) {
+                                   PlanValidator.Committer committer, Evacuation.Maintenance maintenance,
+                                   BiFunction<String, String, Optional<Long>> links) {
         Clock clock = Clock.systemUTC();
         MovePredictor predictor = new MovePredictor(new AgentPlanInputs(agents, links));
-        PlanService service = new PlanService(db.plans(), new PlanValidator(placement, db.vms(), predictor),
+        PlanService service = new PlanService(db.plans(), new PlanValidator(placement, db.vms(), predictor, committer),
                 Migrations.of(engine, db.migrations(), db.vms()), predictor, clock, TICK_MS);
         Evacuation evacuation = new Evacuation(service, db.hosts(), db.vms(), maintenance, clock);
         return new PlanModule(service, new PlanRoutes(service, evacuation));
     }
-
-    /** MERGE SEAM: the placement to use until the assessment's Assessor is wired in; it refuses every move. */
-    public static Placement unavailablePlacement() { return new UnavailablePlacement(); }
 
     public void register(JavalinConfig config) { routes.register(config); }
 

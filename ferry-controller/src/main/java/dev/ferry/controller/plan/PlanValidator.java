@@ -26,11 +26,24 @@ public final class PlanValidator {
     private final Placement placement;
     private final VmStore vms;
     private final MovePredictor predictor;
+    private final Committer committer;
 
-    public PlanValidator(Placement placement, VmStore vms, MovePredictor predictor) {
+    /** Records an accepted move in the ledger (the Assessor's own rule: memory with QEMU's overhead, vCPUs, copied disks). */
+    @FunctionalInterface
+    public interface Committer {
+        void commit(String vm, String destination, CapacityLedger ledger);
+    }
+
+    public PlanValidator(Placement placement, VmStore vms, MovePredictor predictor, Committer committer) {
         this.placement = placement;
         this.vms = vms;
         this.predictor = predictor;
+        this.committer = committer;
+    }
+
+    /** With a committer that books the VM's memory and vCPUs from its spec (for placements without their own rule). */
+    public PlanValidator(Placement placement, VmStore vms, MovePredictor predictor) {
+        this(placement, vms, predictor, null);
     }
 
     /** One checked move: where from and to, what was found, what is predicted and on what basis. */
@@ -64,7 +77,8 @@ public final class PlanValidator {
             Figures predicted = null;
             String basis = null;
             if (a.movable()) {
-                ledger.move(vm.host(), destination, memoryMiB, vcpus, null, 0);
+                if (committer != null) committer.commit(item.vm(), destination, ledger);
+                else ledger.move(vm.host(), destination, memoryMiB, vcpus, null, 0);
                 MovePredictor.Predicted p = predictor.predict(item.vm(), vm.host(), destination, Math.max(1, memoryMiB),
                         item.request().withDestination(destination));
                 predicted = p.figures();

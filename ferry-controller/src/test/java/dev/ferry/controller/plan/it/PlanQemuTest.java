@@ -169,8 +169,14 @@ class PlanQemuTest {
     @Test
     @Order(4)
     void evacuatingAHostLeavesItEmptyWithEveryGuestIntactAndTheHostRefusesMigrations() {
+        // host-c runs g1 and g3, and g4 unless the restart above rolled its move back: then it is moved there now.
+        if (!cluster.hostsKnowing("g4").equals(List.of("host-c"))) {
+            MigrationView m = cluster.api.startMigration(new MigrationRequest("g4", "host-c", null, null, null, "live", null, null, null, null));
+            assertThat(awaitMigration(m.id()).state()).isEqualTo("succeeded");
+            health.put("g4", cluster.assertIntactOnlyOn("g4", "host-c", health.get("g4")));
+        }
         List<String> onC = GUESTS.stream().filter(g -> cluster.hostsKnowing(g).equals(List.of("host-c"))).toList();
-        assertThat(onC).as("host-c runs three guests after the earlier plans").hasSize(3);
+        assertThat(onC).as("host-c runs three guests").hasSize(3);
         PlanView dry = cluster.plans.evacuate("host-c", true, null);
         assertThat(dry.state()).isEqualTo("valid");
         assertThat(dry.items()).extracting(PlanItemView::vm).containsExactlyInAnyOrderElementsOf(onC);
@@ -184,6 +190,16 @@ class PlanQemuTest {
         for (PlanItemView i : done.items()) health.put(i.vm(), cluster.assertIntactOnlyOn(i.vm(), i.destination(), health.get(i.vm())));
         assertThatThrownBy(() -> cluster.api.startMigration(new MigrationRequest("g1", "host-c", null, null, null)))
                 .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.HOST_IN_MAINTENANCE));
+    }
+
+    static MigrationView awaitMigration(String id) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            MigrationView v = cluster.api.migration(id);
+            if (v.isFinished()) return v;
+            if (System.nanoTime() > deadline) throw new AssertionError("migration " + id + " did not finish: " + v);
+            PlanCluster.sleep(300);
+        }
     }
 
     static PlanView awaitPlan(String id, Predicate<PlanView> condition, Duration timeout) {

@@ -98,10 +98,10 @@ class PlanQemuTest {
                 waves:
                   - vms:
                       - {vm: g1, to: host-c}
-                      - {vm: g3, to: host-c}
+                      - {vm: g4, to: host-a}
                   - vms:
+                      - {vm: g3, to: host-c, dependsOn: [g1]}
                       - {vm: g2, to: auto}
-                      - {vm: g4, to: host-a, dependsOn: [g1]}
                 """));
         assertThat(p.state()).isEqualTo("validated");
         assertThat(p.predictedTotalMs()).isPositive();
@@ -110,7 +110,7 @@ class PlanQemuTest {
             assertThat(i.predicted().bytes()).isPositive();
             assertThat(i.assessment().movable()).isTrue();
         });
-        String g2To = p.items().get(2).destination();
+        String g2To = p.items().get(3).destination();
         assertThat(g2To).isIn("host-b", "host-c");
         cluster.plans.run(p.id());
         PlanView done = awaitPlan(p.id(), PlanView::isFinished, Duration.ofMinutes(6));
@@ -121,6 +121,11 @@ class PlanQemuTest {
             MigrationView m = cluster.api.migration(i.migrationId());
             assertThat(m.state()).isEqualTo("succeeded");
             health.put(i.vm(), cluster.assertIntactOnlyOn(i.vm(), i.destination(), health.get(i.vm())));
+        }
+        // g1 and g4 cross the one link host-a|host-c at once: each started with half of it (QEMU's default 128 MiB/s)
+        for (PlanItemView i : done.items().subList(0, 2)) {
+            assertThat(cluster.api.migration(i.migrationId()).events()).as(i.vm())
+                    .anySatisfy(e -> assertThat(e.message()).contains("bandwidth 64.0 MiB/s"));
         }
         // waves in order: every wave-2 job was created after every wave-1 job ended
         long wave1End = done.items().stream().filter(i -> i.wave() == 1).mapToLong(i -> cluster.api.migration(i.migrationId()).finishedAt()

@@ -14,6 +14,7 @@ import dev.ferry.controller.imports.ImportEngine;
 import dev.ferry.controller.migration.MigrationEngine;
 import dev.ferry.controller.migration.MigrationMetrics;
 import dev.ferry.controller.migration.Reconciler;
+import dev.ferry.controller.plan.PlanModule;
 import dev.ferry.controller.store.Database;
 import dev.ferry.pki.TlsIdentity;
 import dev.ferry.web.MtlsServer;
@@ -45,6 +46,7 @@ public final class FerryController implements AutoCloseable {
     private final MtlsServer server;
     private final ScheduledExecutorService background;
     private ImportEngine imports;
+    private PlanModule plans;
     private Assessor assessor;
     private LinkProbeService links;
 
@@ -102,15 +104,21 @@ public final class FerryController implements AutoCloseable {
                 LOG.warn("inventory sync failed: {}", e.getMessage());
             }
         }, config.syncSeconds(), config.syncSeconds(), TimeUnit.SECONDS);
+        PlanModule plans = PlanModule.start(db, engine, agents, assessor, assessor::commit,
+                (host, reason) -> maintenance.set(host, true, reason),
+                (from, to) -> links.latest(from, to).map(m -> (long) (m.goodputMiBps() * 1024 * 1024)));
+        plans.resumeUnfinished();
         ControllerApi api = new ControllerApi(db.hosts(), db.vms(), registry, engine, metrics);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);
+            plans.register(c);
             assessment.register(c);
         });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
         FerryController controller = new FerryController(db, engine, server, bg);
         controller.imports = imports;
+        controller.plans = plans;
         controller.assessor = assessor;
         controller.links = links;
         return controller;
@@ -129,6 +137,7 @@ public final class FerryController implements AutoCloseable {
     @Override
     public void close() {
         background.shutdownNow();
+        if (plans != null) plans.close();
         server.close();
         engine.close();
         if (imports != null) imports.close();

@@ -114,6 +114,24 @@ public final class MigrationEngine implements AutoCloseable {
         return view(id);
     }
 
+    /**
+     * Re-sets the running migration's bandwidth cap (QEMU's max-bandwidth) on its source, e.g. when a
+     * plan shares a link among more or fewer migrations. Only max-bandwidth changes: the live
+     * steering's downtime and throttle decisions are left alone. Returns false when the job has
+     * ended or is not transferring memory (before or after its transfer there is no stream to cap).
+     */
+    public boolean setBandwidth(String id, long bytesPerSec) {
+        MigrationRecord r = record(id);
+        if (r.finishedAt() != null || MigrationRequest.COLD.equals(r.mode())) return false;
+        try {
+            agents.client(r.sourceHost()).tuneMigration(r.vm(), new dev.ferry.api.migration.MigrationTuning(null, bytesPerSec, Map.of()));
+            store.addEvent(id, "info", "bandwidth cap set to " + (bytesPerSec >> 20) + " MiB/s (the link is shared)", null);
+            return true;
+        } catch (FerryException e) {
+            return false;
+        }
+    }
+
     public MigrationView view(String id) {
         List<MigrationEvent> events = store.events(id).stream()
                 .map(e -> new MigrationEvent(e.at(), e.kind(), e.message())).toList();

@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     private final HostStore hosts;
     private final VmStore vms;
     private final MigrationStore migrations;
+    private final PlanStore plans;
     private final MaintenanceStore maintenance;
     private final LinkStore links;
     private final PoolProofStore poolProofs;
@@ -41,6 +42,7 @@ public final class Database implements AutoCloseable {
         this.hosts = new JdbiHostStore(db);
         this.vms = new JdbiVmStore(db);
         this.migrations = new JdbiMigrationStore(db);
+        this.plans = new JdbiPlanStore(db);
         this.maintenance = new JdbiMaintenanceStore(db);
         this.links = new JdbiLinkStore(db);
         this.poolProofs = new JdbiPoolProofStore(db);
@@ -149,6 +151,9 @@ public final class Database implements AutoCloseable {
         return migrations;
     }
 
+    public PlanStore plans() {
+        return plans;
+    }
     public MaintenanceStore maintenance() { return maintenance; }
 
     public LinkStore links() { return links; }

@@ -53,8 +53,9 @@ public final class FerryAgent implements AutoCloseable {
         QemuCapabilities caps = QemuCapabilities.probe(config.qemu(), stateDir.resolve("probe"));
         AcceleratorProbe.Result accel = AcceleratorChoice.choose(config, caps, stateDir);
         LOG.info("host {}: QEMU {}, accelerator {} ({})", config.name(), caps.version(), accel.accelerator(), accel.reason());
-        Map<String, NetworkDef> networks = config.networks().stream()
-                .collect(Collectors.toMap(NetworkDef::name, Function.identity()));
+        Map<String, NetworkDef> networks = new java.util.HashMap<>(config.networks().stream()
+                .collect(Collectors.toMap(NetworkDef::name, Function.identity())));
+        networks.putIfAbsent(NetworkDef.ISOLATED, NetworkDef.isolated());
         VmRepository repo = new VmRepository(stateDir);
         VmManager vms = new VmManager(config.name(), repo, new HostSpecCheck(config, QemuImg.system()),
                 () -> LaunchOptions.builder().qemuBinary(config.qemu()).accelerator(accel.accelerator())
@@ -73,6 +74,7 @@ public final class FerryAgent implements AutoCloseable {
             imports.register(c);
             storageApi.register(c);
             transferApi.register(c);
+            new dev.ferry.agent.safety.SafetyApi(vms, migrations::guestHealth, config.networks()).register(c);
         });
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());
         FerryAgent agent = new FerryAgent(config, vms, inventory, server, migrations);

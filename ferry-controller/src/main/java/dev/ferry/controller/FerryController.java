@@ -3,6 +3,7 @@ package dev.ferry.controller;
 import dev.ferry.controller.host.AgentDirectory;
 import dev.ferry.controller.host.HostRegistry;
 import dev.ferry.controller.imports.ImportEngine;
+import dev.ferry.controller.safety.SafetyService;
 import dev.ferry.controller.migration.MigrationEngine;
 import dev.ferry.controller.migration.MigrationMetrics;
 import dev.ferry.controller.migration.Reconciler;
@@ -36,6 +37,7 @@ public final class FerryController implements AutoCloseable {
     private final MtlsServer server;
     private final ScheduledExecutorService background;
     private ImportEngine imports;
+    private SafetyService safety;
 
     private FerryController(Database db, MigrationEngine engine, MtlsServer server, ScheduledExecutorService background) {
         this.db = db;
@@ -65,11 +67,13 @@ public final class FerryController implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Reconciler reconciler = new Reconciler(db.migrations(), agents);
         MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics),
-                reconciler);
+                reconciler, config.safety(), db.backups());
+        SafetyService safety = new SafetyService(db.migrations(), db.backups(), db.vms(), agents, registry, engine);
+        safety.failLeftovers(db.migrations().unfinished());
         ImportEngine imports = new ImportEngine(db.migrations(), db.hosts(), db.vms(), registry, identity.sslContext());
         imports.resume(db.migrations().unfinished());
         AtomicReference<List<MigrationRecord>> orphans = new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished().stream()
-                .filter(r -> !ImportEngine.MODES.contains(r.mode())).toList()));
+                .filter(r -> !ImportEngine.MODES.contains(r.mode()) && !SafetyService.MODES.contains(r.mode())).toList()));
         ScheduledExecutorService bg = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "inventory-sync");
             t.setDaemon(true);
@@ -80,6 +84,7 @@ public final class FerryController implements AutoCloseable {
                 registry.syncAll();
                 if (!orphans.get().isEmpty()) orphans.set(reconciler.reconcile(orphans.get()));
                 reconciler.settlePending();
+                safety.sweep(java.time.Instant.now());
             } catch (RuntimeException e) {
                 LOG.warn("inventory sync failed: {}", e.getMessage());
             }
@@ -88,10 +93,12 @@ public final class FerryController implements AutoCloseable {
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);
+            safety.register(c);
         });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
         FerryController controller = new FerryController(db, engine, server, bg);
         controller.imports = imports;
+        controller.safety = safety;
         return controller;
     }
 
@@ -105,6 +112,7 @@ public final class FerryController implements AutoCloseable {
         server.close();
         engine.close();
         if (imports != null) imports.close();
+        if (safety != null) safety.close();
         db.close();
     }
 }

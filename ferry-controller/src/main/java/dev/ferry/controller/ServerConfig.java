@@ -15,11 +15,19 @@ import java.util.List;
  * PostgreSQL JDBC URL is given) and the hosts to register at start.
  */
 public record ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts,
-                           Integer syncIntervalSeconds) {
+                           Integer syncIntervalSeconds, Integer monitorSeconds, Backup backup) {
 
     public record Database(String jdbcUrl, String user, String password) {}
 
     public record Host(String name, String url) {}
+
+    /** Pre-migration backups: how long one is kept after the post-migration checks passed (default 24 h). */
+    public record Backup(Integer retentionHours) {}
+
+    /** A config with the safety defaults (post-migration monitoring 10 s, backups kept 24 h). */
+    public ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts, Integer syncIntervalSeconds) {
+        this(listen, stateDir, tlsDir, database, hosts, syncIntervalSeconds, null, null);
+    }
 
     public ServerConfig {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
@@ -37,6 +45,8 @@ public record ServerConfig(String listen, String stateDir, String tlsDir, Databa
         if (c.listen == null || !c.listen.matches(".+:\\d+")) p.add("listen must be host:port");
         if (c.stateDir == null) p.add("stateDir is required");
         if (c.tlsDir == null) p.add("tlsDir is required (a directory issued by 'ferry pki issue')");
+        if (c.monitorSeconds != null && (c.monitorSeconds < 0 || c.monitorSeconds > 3600)) p.add("monitorSeconds must be between 0 and 3600");
+        if (c.backup != null && c.backup.retentionHours() != null && c.backup.retentionHours() < 0) p.add("backup.retentionHours must be at least 0");
         if (!p.isEmpty()) throw new FerryException(ErrorCode.INVALID_ARGUMENT, file + ": " + String.join("; ", p));
         return c;
     }
@@ -49,6 +59,11 @@ public record ServerConfig(String listen, String stateDir, String tlsDir, Databa
     public String listenHost() { return listen.substring(0, listen.lastIndexOf(':')); }
 
     public int listenPort() { return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)); }
+
+    /** The migration-safety defaults: monitoring window and backup retention. */
+    public dev.ferry.controller.safety.SafetySettings safety() {
+        return dev.ferry.controller.safety.SafetySettings.of(monitorSeconds, backup == null ? null : backup.retentionHours());
+    }
 
     public int syncSeconds() { return syncIntervalSeconds == null ? 5 : syncIntervalSeconds; }
 }

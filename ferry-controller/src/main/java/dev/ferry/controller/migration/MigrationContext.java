@@ -40,6 +40,7 @@ public final class MigrationContext {
     private boolean sourceFinished;
     private boolean handedBack;
     private final ModeState modes = new ModeState();
+    private final dev.ferry.controller.safety.SafetyState safety = new dev.ferry.controller.safety.SafetyState();
     private dev.ferry.controller.migration.storage.StoragePlan storage;
 
     public MigrationContext(String id, MigrationRequest request, String sourceHost, AgentClient source,
@@ -113,6 +114,9 @@ public final class MigrationContext {
     /** The local disks this migration copies along; null when every disk is on shared storage. */
     public void storage(dev.ferry.controller.migration.storage.StoragePlan plan) { this.storage = plan; }
     public dev.ferry.controller.migration.storage.StoragePlan storage() { return storage; }
+
+    /** Backup, work samples and post-migration checks of this migration, for the safety phases. */
+    public dev.ferry.controller.safety.SafetyState safety() { return safety; }
 
     /** State of the migration modes (live plan, post-copy, warm pause, cold copies) for their phases. */
     public ModeState modes() { return modes; }

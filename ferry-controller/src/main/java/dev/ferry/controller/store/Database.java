@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     private final HostStore hosts;
     private final VmStore vms;
     private final MigrationStore migrations;
+    private final BackupStore backups;
 
     private Database(String kind, HikariDataSource pool, Clock clock) {
         this.kind = kind;
@@ -38,6 +39,7 @@ public final class Database implements AutoCloseable {
         this.hosts = new JdbiHostStore(db);
         this.vms = new JdbiVmStore(db);
         this.migrations = new JdbiMigrationStore(db);
+        this.backups = new JdbiBackupStore(db);
     }
 
     public static Database open(DatabaseConfig cfg) {
@@ -141,6 +143,11 @@ public final class Database implements AutoCloseable {
 
     public MigrationStore migrations() {
         return migrations;
+    }
+
+    /** The pre-migration backups (Flyway V4). */
+    public BackupStore backups() {
+        return backups;
     }
 
     /** {@code "sqlite"} or {@code "postgresql"}. */

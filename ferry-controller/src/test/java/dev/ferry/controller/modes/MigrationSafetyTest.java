@@ -102,7 +102,7 @@ class MigrationSafetyTest extends ModesTest {
         assertThat(check(failed, "running-on-destination").ok()).isFalse();
         assertThat(check(failed, "running-on-destination").detail()).contains("paused on " + ModesCluster.HOST_B);
         assertThat(check(failed, "nics-on-mapped-networks").ok()).as(describe(failed)).isTrue();
-        assertThat(check(failed, "disks-identical").detail()).contains("shared");
+        assertThat(check(failed, "disks-identical").detail()).contains("on storage both hosts share");
 
         String backId = rollbackJob(failed);
         MigrationView back = cluster.awaitFinished(backId, Duration.ofSeconds(180));
@@ -166,13 +166,20 @@ class MigrationSafetyTest extends ModesTest {
                 && g.diskSeq() > 5)), Duration.ofSeconds(120));
     }
 
+    /** The automatic rollback is started right after the failed job ends: wait (bounded) until the job names it. */
     private static String rollbackJob(MigrationView failed) {
         Pattern p = Pattern.compile("rollbackOnFailedCheck: migration (\\S+) moves");
-        for (MigrationEvent e : failed.events()) {
-            Matcher m = p.matcher(e.message());
-            if (m.find()) return m.group(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        MigrationView v = failed;
+        while (System.nanoTime() < deadline) {
+            for (MigrationEvent e : v.events()) {
+                Matcher m = p.matcher(e.message());
+                if (m.find()) return m.group(1);
+            }
+            ModesCluster.sleep(200);
+            v = cluster.api.migration(failed.id());
         }
-        throw new AssertionError("no automatic rollback recorded: " + describe(failed));
+        throw new AssertionError("no automatic rollback recorded: " + describe(v));
     }
 
     private static List<Check> checks(MigrationView v) {

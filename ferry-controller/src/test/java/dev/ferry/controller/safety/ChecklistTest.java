@@ -101,6 +101,15 @@ class ChecklistTest {
     }
 
     @Test
+    void aBaselineWithoutAFinishedMemoryPassFallsBackToTheHeartbeat() {
+        PerfSample b0 = sample(0, 0, 0L, 3L);
+        PerfSample b1 = sample(1000, 900, 5L, 3L);
+        Check c = Checklist.performance(b0, b1, sample(5000, 0, 50L, 4L), sample(7000, 10, 50L, 4L));
+        assertThat(c.detail()).startsWith("heartbeats/s 5.00 before, 0.00 after");
+        assertThat(c.ok()).isFalse();
+    }
+
+    @Test
     void performanceWithoutSamples() {
         assertThat(Checklist.performance(null, null, sample(0, 0, 1L, null), sample(1000, 10, 6L, null)).ok()).isTrue();
         assertThat(Checklist.performance(sample(0, 0, 1L, null), sample(1000, 10, 6L, null), null, null).ok()).isFalse();

@@ -39,6 +39,12 @@ public final class MonitorPhase implements Phase {
 
     @Override
     public void run(MigrationContext ctx) {
+        if (ctx.modes().isSourceShutDown() && !ctx.modes().sourceWasRunning()) {
+            // A cold move of a shut-off VM leaves it shut off: there is no guest to watch, only disks.
+            finish(ctx, List.of(Check.pass("running-on-destination", "the VM was shut off before the move and stays shut off on "
+                    + ctx.destinationHost() + " (not started, nothing to watch)"), Checklist.disks(disks(ctx))));
+            return;
+        }
         int seconds = ctx.request().monitorSeconds() != null ? ctx.request().monitorSeconds() : ctx.safety().settings().monitorSeconds();
         long windowMs = Math.max(1, seconds) * 1000L;
         ctx.journal().event("info", "watching '" + ctx.vm() + "' on " + ctx.destinationHost() + " for " + windowMs / 1000 + " s");
@@ -59,6 +65,11 @@ public final class MonitorPhase implements Phase {
         checks.add(Checklist.disks(disks(ctx)));
         checks.add(nics(ctx));
         checks.add(Checklist.performance(ctx.safety().baselineFirst(), ctx.safety().baselineLast(), a0, a1));
+        finish(ctx, checks);
+    }
+
+    /** Records the checklist and, when it passed, starts the backup's retention. */
+    private static void finish(MigrationContext ctx, List<Check> checks) {
         ctx.safety().checks(checks);
         for (Check c : checks) ctx.journal().event("check", (c.ok() ? "OK " : "FAILED ") + c.check() + ": " + c.detail());
         BackupRecord b = ctx.safety().backup();

@@ -71,14 +71,15 @@ final class MigrationSafetyCommands {
         public Integer call() {
             ControllerClient c = HostCommand.controller(client);
             SafetyClient safety = SafetyClient.of(c);
+            String loss = null;
             if (toBackup) {
                 BackupView b = safety.backup(id);
-                String loss = "restoring backup " + b.id() + " of VM '" + b.vm() + "' on " + b.host() + " loses every change since "
+                loss = "restoring backup " + b.id() + " of VM '" + b.vm() + "' on " + b.host() + " loses every change since "
                         + b.takenAt() + ": whatever the VM wrote to its disks after that, and its running state (it boots from the backup)";
                 if (!yes) throw new FerryException(ErrorCode.INVALID_ARGUMENT, loss + "; pass --yes to go ahead");
-                if (!client.json()) System.out.println(loss + ".");
             }
             MigrationView v = safety.rollback(id, new RollbackRequest(toBackup ? Boolean.TRUE : null, yes ? Boolean.TRUE : null));
+            if (loss != null && !client.json()) System.out.println(loss + ".");
             if (watch) return ProgressView.follow(c, v.id(), client.json());
             if (client.json()) Output.json(System.out, v);
             else System.out.println((toBackup ? "restore " : "migration back ") + v.id() + " started: " + v.vm() + " " + v.source()

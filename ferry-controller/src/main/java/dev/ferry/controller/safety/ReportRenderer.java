@@ -14,9 +14,10 @@ import java.util.Locale;
 
 /**
  * Renders one migration job as a Markdown report a person can read from top to bottom: the
- * request, what was checked before (validation and assessment events), what was predicted (the live
- * plan) and changed on the way (escalations), the phases with their times, the measured result, the
- * post-migration checklist, the backup and its state, and the verdict. Pure: it only formats what
+ * verdict, the request, what was checked and predicted before the move (validation, assessment and
+ * live-plan events), what changed on the way (escalations, progress), the phases with their times,
+ * the measured result beside the prediction, what the phases verified, the post-migration
+ * checklist, the backup and its state, and the rollbacks, warnings and errors. Pure: it only formats what
  * the job's record, events and backup say, so it is unit-tested without a controller.
  */
 public final class ReportRenderer {
@@ -31,13 +32,14 @@ public final class ReportRenderer {
                 .append("\n\n");
         md.append("## Verdict\n\n").append(verdict(job)).append("\n\n");
         request(md, req);
-        section(md, "Checked before the move", events(job, List.of("plan", "assess", "validate"), List.of()));
-        section(md, "Predicted and changed on the way", events(job, List.of("escalate", "progress"), List.of("predict")));
+        section(md, "Checked and predicted before the move", events(job, List.of("plan", "assess", "validate")));
+        section(md, "Changed on the way", events(job, List.of("escalate", "progress", "shutdown")));
         phases(md, job);
         result(md, job.result());
         checklist(md, job.result());
         backup(md, backup);
-        section(md, "Warnings and errors", events(job, List.of("warning", "error", "cleanup", "rollback"), List.of()));
+        section(md, "Verified on the way", events(job, List.of("verify")));
+        section(md, "Backup, rollback, warnings and errors", events(job, List.of("backup", "rollback", "warning", "error", "cleanup")));
         return md.toString();
     }
 
@@ -129,12 +131,10 @@ public final class ReportRenderer {
                 .append(" --to-backup`) loses every change since ").append(b.takenAt()).append(".\n\n");
     }
 
-    private static List<MigrationEvent> events(MigrationView job, List<String> kinds, List<String> containing) {
+    private static List<MigrationEvent> events(MigrationView job, List<String> kinds) {
         if (job.events() == null) return List.of();
         List<MigrationEvent> out = new ArrayList<>();
-        for (MigrationEvent e : job.events()) {
-            if (kinds.contains(e.kind()) || containing.stream().anyMatch(c -> e.message() != null && e.message().contains(c))) out.add(e);
-        }
+        for (MigrationEvent e : job.events()) if (kinds.contains(e.kind())) out.add(e);
         return out;
     }
 

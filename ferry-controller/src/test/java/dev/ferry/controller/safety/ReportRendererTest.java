@@ -46,6 +46,8 @@ class ReportRendererTest {
         assertThat(md).contains("Backup web-backup-1 on a, taken 2030-01-01T00:00:03Z: **retained**, kept until 2030-01-02T00:00:00Z")
                 .contains("- vda: `/pool/web-backup-1-vda.img`").contains("loses every change since 2030-01-01T00:00:03Z");
         assertThat(md).contains("**warning**: guest slow");
+        assertThat(md).contains("## Changed on the way\n\n- 2030-01-01T00:00:06Z **escalate**: raised the downtime limit\n");
+        assertThat(md).contains("**backup**: point-in-time copy of 1 disk(s)");
         assertThat(md.indexOf("## Verdict")).isLessThan(md.indexOf("## Request"));
         assertThat(md.indexOf("## Phases")).isLessThan(md.indexOf("## Post-migration checks"));
     }

@@ -137,9 +137,10 @@ final class MigrationCommand {
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("ID", "VM", "FROM", "TO", "STATE", "PHASE", "CREATED"));
+            rows.add(List.of("ID", "VM", "FROM", "TO", "MODE", "STATE", "PHASE", "CREATED"));
             for (MigrationView m : all) {
-                rows.add(List.of(m.id(), m.vm(), m.source(), m.destination(), m.state(), m.phase(), String.valueOf(m.createdAt())));
+                rows.add(List.of(m.id(), m.vm(), m.source(), m.destination(), String.valueOf(m.mode()), m.state(), String.valueOf(m.phase()),
+                        String.valueOf(m.createdAt())));
             }
             Output.table(System.out, rows);
             return 0;

@@ -125,7 +125,7 @@ public final class MonitorPhase implements Phase {
         for (DiskSpec d : ctx.spec().disks()) {
             ModeState.CopiedDisk copy = ctx.modes().copies().stream().filter(c -> c.diskId().equals(d.id())).findFirst().orElse(null);
             if (copy != null) {
-                out.add(new Checklist.DiskEvidence(d.id(), copy.digest() != null, "copied while the VM was off; sha256 " + copy.digest()
+                out.add(new Checklist.DiskEvidence(d.id(), copy.digest() != null, "copied while shut off; sha256 " + copy.digest()
                         + " read by both hosts (copy-disks phase)"));
             } else if (mirrored.contains(d.id())) {
                 boolean synced = ctx.storage().isMirrorFinished();

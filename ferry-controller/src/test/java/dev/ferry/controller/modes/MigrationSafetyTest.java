@@ -111,8 +111,20 @@ class MigrationSafetyTest extends ModesTest {
         assertThat(back.destination()).isEqualTo(ModesCluster.HOST_A);
         assertThat(checks(back)).as(describe(back)).allMatch(Check::ok);
         cluster.assertRunsOnlyOn(vm, cluster.a);
-        assertGuestContinues(cluster.a, vm, before);
-        assertThat(SafetyClient.of(cluster.api).report(failed.id())).contains("VERIFICATION_FAILED").contains("| heartbeat-advancing | **NO** |");
+        GuestHealth home = assertGuestContinues(cluster.a, vm, before);
+        SafetyClient safety = SafetyClient.of(cluster.api);
+        assertThat(safety.report(failed.id())).contains("VERIFICATION_FAILED").contains("| heartbeat-advancing | **NO** |");
+
+        // The VM is no longer where the failed migration left it: rolling that one back again is refused.
+        assertThatThrownBy(() -> safety.rollback(failed.id(), new RollbackRequest(null, null)))
+                .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE));
+        // A rollback by hand of the way back migrates the VM once more, in the reverse direction.
+        MigrationView again = cluster.awaitFinished(safety.rollback(back.id(), new RollbackRequest(null, null)).id(), Duration.ofSeconds(180));
+        assertThat(again.state()).as(describe(again)).isEqualTo("succeeded");
+        assertThat(again.mode()).isEqualTo("live");
+        assertThat(again.destination()).isEqualTo(ModesCluster.HOST_B);
+        cluster.assertRunsOnlyOn(vm, cluster.b);
+        assertGuestContinues(cluster.b, vm, home);
     }
 
     @Test
@@ -155,6 +167,9 @@ class MigrationSafetyTest extends ModesTest {
         assertThat(restored.ok()).isTrue();
         assertThat(safety.backup(done.id()).state()).isEqualTo("restored");
         assertThat(cluster.a.client().show(vm).spec().disks().get(0).path()).isEqualTo(safety.backup(done.id()).images().get(0).path());
+        assertThatThrownBy(() -> safety.rollback(done.id(), new RollbackRequest(true, true)))
+                .as("the VM is back on its source: the migration cannot be rolled back again")
+                .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE));
     }
 
     private static GuestHealth boot(TestAgent host, String vm, String params, Path disk, boolean diskWorker) {

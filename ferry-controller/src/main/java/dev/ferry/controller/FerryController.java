@@ -106,6 +106,9 @@ public final class FerryController implements AutoCloseable {
 
     public MigrationEngine engine() { return engine; }
 
+    /** Test migrations, rollbacks, backups and reports (for plans that roll back and for tests). */
+    public SafetyService safety() { return safety; }
+
     @Override
     public void close() {
         background.shutdownNow();

@@ -32,7 +32,7 @@ public final class ReportRenderer {
                 .append("\n\n");
         md.append("## Verdict\n\n").append(verdict(job)).append("\n\n");
         request(md, req);
-        section(md, "Checked and predicted before the move", events(job, List.of("plan", "assess", "validate")));
+        section(md, "Checked and predicted before the move", events(job, List.of("assessment", "plan", "validate")));
         section(md, "Changed on the way", events(job, List.of("escalate", "progress", "shutdown")));
         phases(md, job);
         result(md, job.result());

@@ -19,7 +19,8 @@ class ReportRendererTest {
 
     static MigrationView job(String state, String code, String message, List<Check> checks) {
         MigrationResult r = new MigrationResult(4200, 12L, 80L, 64L << 20, 3, 10L, 30L, "live", "precopy", null, 4000L, 10L, null, 0, checks);
-        List<MigrationEvent> events = List.of(ev(0, "phase", "validate"), ev(0, "info", "VM locked"), ev(1, "phase", "plan"),
+        List<MigrationEvent> events = List.of(ev(0, "phase", "validate"), ev(0, "info", "VM locked"), ev(0, "assessment", "movable: 0 blockers, 1 warning"),
+                ev(1, "phase", "plan"),
                 ev(2, "plan", "strategy precopy: predicted 4.0 s, downtime 10 ms"), ev(3, "phase", "backup"),
                 ev(3, "backup", "point-in-time copy of 1 disk(s)"), ev(4, "phase", "transfer"), ev(6, "escalate", "raised the downtime limit"),
                 ev(8, "phase", "monitor"), ev(9, "warning", "guest slow"));
@@ -39,6 +40,7 @@ class ReportRendererTest {
         assertThat(md).contains("| max downtime | 50 ms |").contains("| backup | true |").contains("| monitor | 10 s |")
                 .contains("| roll back on a failed check | true |");
         assertThat(md).contains("**plan**: strategy precopy: predicted 4.0 s");
+        assertThat(md).contains("## Checked and predicted before the move\n\n- 2030-01-01T00:00:00Z **assessment**: movable: 0 blockers");
         assertThat(md).contains("**escalate**: raised the downtime limit");
         assertThat(md).contains("| validate | 2030-01-01T00:00:00Z | 1000 ms |").contains("| monitor | 2030-01-01T00:00:08Z | 2000 ms |");
         assertThat(md).contains("| total time | 4200 ms (predicted 4000 ms) |").contains("| downtime (QEMU) | 12 ms (predicted 10 ms) |");

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * other host and removes it again while the source runs on with byte-identical disks; a real
  * verification failure (the guest paused on the destination during the monitoring window) that
  * marks the job VERIFICATION_FAILED and migrates the VM back; and a rollback to the pre-migration
- * backup whose restored disk holds the guest's disk records up to the backup and none written after.
+ * backup whose restored disk holds the guest's disk records up to the backup and none written after;
+ * and a cold migration with a backup, rolled back cold, whose backup is deleted after its retention.
  */
 class MigrationSafetyTest extends ModesTest {
     private static final Pattern VERIFY = Pattern.compile("DISK-VERIFY records=(\\d+) max_seq=(\\d+) bad=(\\d+) missing=(\\d+)");
@@ -170,6 +171,36 @@ class MigrationSafetyTest extends ModesTest {
         assertThatThrownBy(() -> safety.rollback(done.id(), new RollbackRequest(true, true)))
                 .as("the VM is back on its source: the migration cannot be rolled back again")
                 .isInstanceOfSatisfying(FerryException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE));
+    }
+
+    @Test
+    void aColdMigrationWithABackupRollsBackColdAndTheBackupIsDeletedAfterItsRetention() {
+        String vm = "vm-cold-safe";
+        Path disk = TestGuest.createRawDisk(cluster.a.poolDir(), vm + ".img", 16);
+        boot(cluster.a, vm, "ferry.mem=16 ferry.rate=4 ferry.disk=vda", disk, true);
+
+        MigrationView done = cluster.awaitFinished(cluster.api.startMigration(new MigrationRequest(vm, ModesCluster.HOST_B, null, null,
+                null, "cold", null, null, null, null, null, true, 2, null)).id(), Duration.ofSeconds(240));
+        assertThat(done.state()).as(describe(done)).isEqualTo("succeeded");
+        assertThat(check(done, "disks-identical").detail()).contains("sha256");
+        SafetyClient safety = SafetyClient.of(cluster.api);
+        var backup = safety.backup(done.id());
+        assertThat(backup.state()).isEqualTo("retained");
+        Path image = Path.of(backup.images().get(0).path());
+        assertThat(image).exists().startsWith(cluster.a.poolDir());
+
+        MigrationView back = cluster.awaitFinished(safety.rollback(done.id(), new RollbackRequest(null, null)).id(), Duration.ofSeconds(240));
+        assertThat(back.state()).as(describe(back)).isEqualTo("succeeded");
+        assertThat(back.mode()).isEqualTo("cold");
+        cluster.assertRunsOnlyOn(vm, cluster.a);
+        assertThat(checks(back)).as(describe(back)).allMatch(Check::ok);
+
+        assertThat(cluster.controller.safety().sweep(java.time.Instant.now().plus(Duration.ofHours(23)))).isZero();
+        assertThat(image).exists();
+        assertThat(cluster.controller.safety().sweep(java.time.Instant.now().plus(Duration.ofHours(25)))).isEqualTo(1);
+        assertThat(image).doesNotExist();
+        assertThat(safety.backup(done.id()).state()).isEqualTo("deleted");
+        assertThat(cluster.a.client().show(vm).state()).isEqualTo(VmState.RUNNING);
     }
 
     private static GuestHealth boot(TestAgent host, String vm, String params, Path disk, boolean diskWorker) {

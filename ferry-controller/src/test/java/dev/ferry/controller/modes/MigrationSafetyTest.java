@@ -59,6 +59,9 @@ class MigrationSafetyTest extends ModesTest {
         GuestHealth before = boot(cluster.a, vm, "ferry.mem=16 ferry.rate=4 ferry.disk=none", disk, false);
         String digestBefore = sha256(disk);
         String uuid = cluster.a.client().show(vm).spec().uuid();
+        List<String> poolA = files(cluster.a.poolDir());
+        List<String> poolB = files(cluster.b.poolDir());
+        assertThat(poolA).contains(vm + ".img");
 
         MigrationView started = SafetyClient.of(cluster.api).startTest(new TestMigrationRequest(vm, ModesCluster.HOST_B));
         MigrationView done = cluster.awaitFinished(started.id(), Duration.ofSeconds(240));
@@ -80,8 +83,8 @@ class MigrationSafetyTest extends ModesTest {
         // Nothing left of the clone on either host.
         assertThat(cluster.b.client().list()).isEmpty();
         assertThat(cluster.a.client().list()).extracting(v -> v.name()).containsExactly(vm);
-        assertThat(files(cluster.a.poolDir())).containsExactly(vm + ".img");
-        assertThat(files(cluster.b.poolDir())).isEmpty();
+        assertThat(files(cluster.a.poolDir())).as("no clone image left on the source").isEqualTo(poolA);
+        assertThat(files(cluster.b.poolDir())).as("no copied image left on the destination").isEqualTo(poolB);
         assertThat(SafetyClient.of(cluster.api).report(done.id())).contains("# Migration " + done.id()).contains("| torn-down | yes |");
     }
 

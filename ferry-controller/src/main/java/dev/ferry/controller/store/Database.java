@@ -34,6 +34,7 @@ public final class Database implements AutoCloseable {
     private final MaintenanceStore maintenance;
     private final LinkStore links;
     private final PoolProofStore poolProofs;
+    private final BackupStore backups;
 
     private Database(String kind, HikariDataSource pool, Clock clock) {
         this.kind = kind;
@@ -46,6 +47,7 @@ public final class Database implements AutoCloseable {
         this.maintenance = new JdbiMaintenanceStore(db);
         this.links = new JdbiLinkStore(db);
         this.poolProofs = new JdbiPoolProofStore(db);
+        this.backups = new JdbiBackupStore(db);
     }
 
     public static Database open(DatabaseConfig cfg) {
@@ -159,6 +161,10 @@ public final class Database implements AutoCloseable {
     public LinkStore links() { return links; }
 
     public PoolProofStore poolProofs() { return poolProofs; }
+    /** The pre-migration backups (Flyway V4). */
+    public BackupStore backups() {
+        return backups;
+    }
 
     /** {@code "sqlite"} or {@code "postgresql"}. */
     public String kind() {

@@ -72,7 +72,8 @@ final class PlanCluster implements AutoCloseable {
         List<ServerConfig.Host> hosts = new ArrayList<>();
         for (TestAgent a : agents) hosts.add(new ServerConfig.Host(a.config().name(), a.url().toString()));
         controller = FerryController.start(new ServerConfig("127.0.0.1:0", dir.resolve("controller").toString(),
-                pki.hostDir("controller").toString(), new ServerConfig.Database(db.jdbcUrl(), db.user(), db.password()), hosts, 2));
+                pki.hostDir("controller").toString(), new ServerConfig.Database(db.jdbcUrl(), db.user(), db.password()), hosts, 2, null,
+                dev.ferry.controller.modes.TestMonitor.SECONDS, null));
         api = new ControllerClient(pki.clientSsl(), URI.create("https://127.0.0.1:" + controller.port()));
         plans = new PlanClient(api);
     }

@@ -22,6 +22,7 @@ public final class Evacuation {
     static final Duration LIMIT = Duration.ofMinutes(15);
     static final long POLL_MS = 500;
     static final long SUMMARY_MS = 10_000;
+    static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(30);
 
     /** The ended plan, where each guest ended, and the verification lines. */
     public record Outcome(PlanView plan, Map<String, String> endedOn, List<String> verified) {}
@@ -41,6 +42,7 @@ public final class Evacuation {
     /** Evacuates {@code host}; {@code placement} is where each guest runs now (VM name to host). */
     public Outcome run(String host, Map<String, String> placement) {
         Map<String, Map<String, GuestConsole.Mark>> marks = marks(placement.keySet());
+        awaitInventory(services.controllerClient(), placement);
         PlanView started = plans.evacuate(host, false);
         say.accept("evacuating " + host + " through plan " + started.id() + ": " + started.items().size() + " move"
                 + (started.items().size() == 1 ? "" : "s") + (started.predictedTotalMs() == null ? ""
@@ -52,6 +54,24 @@ public final class Evacuation {
         List<String> verified = verify(placement, endedOn, done, marks);
         for (String line : verified) say.accept("verified: " + line);
         return new Outcome(done, endedOn, verified);
+    }
+
+    /**
+     * Waits until the controller's inventory (synced from the agents every few seconds) shows every
+     * guest where it runs: the evacuation plan moves what the inventory says is on the host.
+     */
+    public static void awaitInventory(dev.ferry.api.client.ControllerClient controller, Map<String, String> placement) {
+        long deadline = System.nanoTime() + INVENTORY_TIMEOUT.toNanos();
+        while (true) {
+            Map<String, String> known = new LinkedHashMap<>();
+            for (com.fasterxml.jackson.databind.JsonNode v : controller.vms()) known.put(v.path("name").asText(), v.path("host").asText());
+            if (known.entrySet().containsAll(placement.entrySet())) return;
+            if (System.nanoTime() > deadline) {
+                throw new LabException("the controller's inventory does not show every guest where it runs after "
+                        + INVENTORY_TIMEOUT.toSeconds() + " s: " + known + ", expected " + placement);
+            }
+            ProcessTools.sleep(250);
+        }
     }
 
     /** Where each guest is after the plan: its item's destination if it moved, else where it was. */

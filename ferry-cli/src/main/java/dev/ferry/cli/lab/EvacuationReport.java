@@ -75,7 +75,7 @@ public final class EvacuationReport {
 
     static String ms(Long v) { return v == null ? "-" : v + " ms"; }
 
-    static String seconds(Long v) { return v == null ? "-" : String.format("%.1f s", v / 1000.0); }
+    public static String seconds(Long v) { return v == null ? "-" : String.format("%.1f s", v / 1000.0); }
 
     static String mib(Long v) { return v == null ? "-" : String.format("%.1f MiB", v / 1048576.0); }
 }

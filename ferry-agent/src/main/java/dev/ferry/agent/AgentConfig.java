@@ -17,6 +17,10 @@ import java.util.List;
  * @param listen      {@code host:port} the mutual-TLS API listens on (port 0 = any free port)
  * @param accelerator auto (probe KVM with a real guest, fall back to TCG), kvm or tcg
  * @param probeGuest  the kernel and initrd the KVM probe boots; without one, auto means TCG
+ * @param machineTypes the machine types this host offers its VMs (names or aliases, e.g. {@code q35});
+ *                    absent means every type its QEMU has. An operator narrows it to keep a fleet on
+ *                    types every host can run; VMs of other types are refused here, and the
+ *                    controller's assessment sees only the allowed ones.
  */
 public record AgentConfig(
         String name,
@@ -29,7 +33,8 @@ public record AgentConfig(
         String migrationAddress,
         List<Pool> pools,
         List<NetworkDef> networks,
-        String uefiFirmware) {
+        String uefiFirmware,
+        List<String> machineTypes) {
 
     public record ProbeGuest(String kernel, String initrd) {}
 
@@ -40,6 +45,15 @@ public record AgentConfig(
     public AgentConfig {
         pools = pools == null ? List.of() : List.copyOf(pools);
         networks = networks == null ? List.of(NetworkDef.user("user")) : List.copyOf(networks);
+        machineTypes = machineTypes == null ? null : List.copyOf(machineTypes);
+    }
+
+    /** A configuration offering every machine type of the host's QEMU (the form before {@code machineTypes} existed). */
+    public AgentConfig(String name, String listen, String stateDir, String tlsDir, String qemuBinary, String accelerator,
+                       ProbeGuest probeGuest, String migrationAddress, List<Pool> pools, List<NetworkDef> networks,
+                       String uefiFirmware) {
+        this(name, listen, stateDir, tlsDir, qemuBinary, accelerator, probeGuest, migrationAddress, pools, networks, uefiFirmware,
+                null);
     }
 
     public static AgentConfig load(Path file) {

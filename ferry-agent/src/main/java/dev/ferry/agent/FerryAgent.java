@@ -1,6 +1,9 @@
 package dev.ferry.agent;
 
 import dev.ferry.agent.host.HostInventory;
+import dev.ferry.agent.host.HostProbeApi;
+import dev.ferry.agent.host.LatencyProber;
+import dev.ferry.agent.host.PoolMarkers;
 import dev.ferry.agent.host.QemuCapabilities;
 import dev.ferry.agent.imports.ImportService;
 import dev.ferry.agent.migration.MigrationService;
@@ -14,6 +17,7 @@ import dev.ferry.agent.vm.VmRepository;
 import dev.ferry.api.host.NetworkDef;
 import dev.ferry.pki.TlsIdentity;
 import dev.ferry.qemu.img.QemuImg;
+import dev.ferry.qemu.launch.Accelerator;
 import dev.ferry.qemu.launch.AcceleratorProbe;
 import dev.ferry.qemu.launch.LaunchOptions;
 import dev.ferry.web.MtlsServer;
@@ -50,8 +54,13 @@ public final class FerryAgent implements AutoCloseable {
     public static FerryAgent start(AgentConfig config) {
         TlsIdentity identity = TlsIdentity.load(Path.of(config.tlsDir()));
         Path stateDir = Path.of(config.stateDir());
-        QemuCapabilities caps = QemuCapabilities.probe(config.qemu(), stateDir.resolve("probe"));
+        QemuCapabilities caps = QemuCapabilities.probe(config.qemu(), stateDir.resolve("probe"), "tcg");
         AcceleratorProbe.Result accel = AcceleratorChoice.choose(config, caps, stateDir);
+        // CPU models' unavailable features depend on the accelerator: ask again with the one guests run with.
+        if (accel.accelerator() != Accelerator.TCG) {
+            caps = QemuCapabilities.probe(config.qemu(), stateDir.resolve("probe"), accel.accelerator().name().toLowerCase());
+        }
+        caps = caps.allowingMachines(config.machineTypes());
         LOG.info("host {}: QEMU {}, accelerator {} ({})", config.name(), caps.version(), accel.accelerator(), accel.reason());
         Map<String, NetworkDef> networks = config.networks().stream()
                 .collect(Collectors.toMap(NetworkDef::name, Function.identity()));
@@ -68,11 +77,13 @@ public final class FerryAgent implements AutoCloseable {
         TransferApi transferApi = new TransferApi(transfers);
         StorageApi storageApi = new StorageApi(new StorageService(config, vms, migrations::guestHealth), migrations.storage());
         ImportService imports = new ImportService(config, vms, QemuImg.system());
+        HostProbeApi probes = new HostProbeApi(new PoolMarkers(config), new LatencyProber(config));
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);
             storageApi.register(c);
             transferApi.register(c);
+            probes.register(c);
         });
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());
         FerryAgent agent = new FerryAgent(config, vms, inventory, server, migrations);

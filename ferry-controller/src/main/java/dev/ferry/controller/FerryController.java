@@ -1,11 +1,20 @@
 package dev.ferry.controller;
 
+import dev.ferry.controller.assess.AssessmentApi;
+import dev.ferry.controller.assess.Assessor;
+import dev.ferry.controller.assess.CapacityPolicy;
+import dev.ferry.controller.assess.PoolShareProver;
+import dev.ferry.controller.assess.RecommendationScore;
 import dev.ferry.controller.host.AgentDirectory;
+import dev.ferry.controller.host.LinkMeasurements;
+import dev.ferry.controller.host.LinkProbeService;
+import dev.ferry.controller.host.Maintenance;
 import dev.ferry.controller.host.HostRegistry;
 import dev.ferry.controller.imports.ImportEngine;
 import dev.ferry.controller.migration.MigrationEngine;
 import dev.ferry.controller.migration.MigrationMetrics;
 import dev.ferry.controller.migration.Reconciler;
+import dev.ferry.controller.plan.PlanModule;
 import dev.ferry.controller.store.Database;
 import dev.ferry.pki.TlsIdentity;
 import dev.ferry.web.MtlsServer;
@@ -13,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.ferry.controller.store.MigrationRecord;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Path;
@@ -36,6 +46,9 @@ public final class FerryController implements AutoCloseable {
     private final MtlsServer server;
     private final ScheduledExecutorService background;
     private ImportEngine imports;
+    private PlanModule plans;
+    private Assessor assessor;
+    private LinkProbeService links;
 
     private FerryController(Database db, MigrationEngine engine, MtlsServer server, ScheduledExecutorService background) {
         this.db = db;
@@ -64,8 +77,15 @@ public final class FerryController implements AutoCloseable {
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Reconciler reconciler = new Reconciler(db.migrations(), agents);
+        CapacityPolicy capacity = CapacityPolicy.of(config.capacity());
+        LinkProbeService links = new LinkProbeService(agents, db.links(), Clock.systemUTC());
+        Maintenance maintenance = new Maintenance(db.hosts(), db.maintenance(), agents);
+        Assessor assessor = new Assessor(db.hosts(), db.vms(), db.maintenance(), agents, registry,
+                new PoolShareProver(agents, db.poolProofs(), capacity.poolProofMaxAge(), Clock.systemUTC()), capacity,
+                new RecommendationScore(links), Clock.systemUTC());
+        AssessmentApi assessment = new AssessmentApi(assessor, maintenance, links);
         MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics),
-                reconciler);
+                reconciler, assessor);
         ImportEngine imports = new ImportEngine(db.migrations(), db.hosts(), db.vms(), registry, identity.sslContext());
         imports.resume(db.migrations().unfinished());
         AtomicReference<List<MigrationRecord>> orphans = new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished().stream()
@@ -84,14 +104,23 @@ public final class FerryController implements AutoCloseable {
                 LOG.warn("inventory sync failed: {}", e.getMessage());
             }
         }, config.syncSeconds(), config.syncSeconds(), TimeUnit.SECONDS);
+        PlanModule plans = PlanModule.start(db, engine, agents, assessor, assessor::commit,
+                (host, reason) -> maintenance.set(host, true, reason),
+                (from, to) -> links.latest(from, to).map(m -> (long) (m.goodputMiBps() * 1024 * 1024)));
+        plans.resumeUnfinished();
         ControllerApi api = new ControllerApi(db.hosts(), db.vms(), registry, engine, metrics);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);
+            plans.register(c);
+            assessment.register(c);
         });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
         FerryController controller = new FerryController(db, engine, server, bg);
         controller.imports = imports;
+        controller.plans = plans;
+        controller.assessor = assessor;
+        controller.links = links;
         return controller;
     }
 
@@ -99,9 +128,16 @@ public final class FerryController implements AutoCloseable {
 
     public MigrationEngine engine() { return engine; }
 
+    /** Where moves are judged: the {@link dev.ferry.controller.assess.Placement} plans and evacuations use. */
+    public Assessor assessor() { return assessor; }
+
+    /** The measured links between hosts (plan predictions read the newest goodput of a pair). */
+    public LinkMeasurements links() { return links; }
+
     @Override
     public void close() {
         background.shutdownNow();
+        if (plans != null) plans.close();
         server.close();
         engine.close();
         if (imports != null) imports.close();

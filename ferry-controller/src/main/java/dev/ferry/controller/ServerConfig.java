@@ -15,14 +15,30 @@ import java.util.List;
  * PostgreSQL JDBC URL is given) and the hosts to register at start.
  */
 public record ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts,
-                           Integer syncIntervalSeconds) {
+                           Integer syncIntervalSeconds, Capacity capacity) {
 
     public record Database(String jdbcUrl, String user, String password) {}
 
     public record Host(String name, String url) {}
 
+    /**
+     * How much of each host the assessment may hand out ({@code capacity:} in the file; every key
+     * optional, see {@link dev.ferry.controller.assess.CapacityPolicy} for the defaults):
+     * overcommit ratios of memory and vCPUs, memory and vCPUs reserved for the host itself, QEMU's
+     * memory overhead per VM, how long a proof that a pool is shared stays valid, and the same keys
+     * per host under {@code hosts:} to override them for one host.
+     */
+    public record Capacity(Double memoryOvercommit, Double cpuOvercommit, Long reservedMemoryMiB, Integer reservedVcpus,
+                           Long vmOverheadMiB, Integer poolProofMaxAgeSeconds, java.util.Map<String, Capacity> hosts) {}
+
     public ServerConfig {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
+    }
+
+    /** A configuration with the default capacity policy (the form before {@code capacity:} existed). */
+    public ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts,
+                        Integer syncIntervalSeconds) {
+        this(listen, stateDir, tlsDir, database, hosts, syncIntervalSeconds, null);
     }
 
     public static ServerConfig load(Path file) {

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Collects the host inventory the agent reports: CPU (from /proc/cpuinfo), memory (from
- * /proc/meminfo), QEMU's capabilities, the chosen accelerator and why, storage pools with their
+ * /proc/meminfo), QEMU's capabilities (CPU definitions probed with the chosen accelerator), the
+ * chosen accelerator and why, storage pools with their
  * capacity, networks and the migration address. Cheap parts are re-read on every call.
  */
 public final class HostInventory {
@@ -23,7 +24,9 @@ public final class HostInventory {
     private final String accelerator;
     private final String acceleratorReason;
     private final String fingerprint;
+    private java.util.function.BooleanSupplier maintenance = () -> false;
 
+    /** {@code qemu}: the capabilities probed with {@code accelerator}, already narrowed to the machine types the config allows. */
     public HostInventory(AgentConfig config, QemuCapabilities qemu, String accelerator, String acceleratorReason, String fingerprint) {
         this.config = config;
         this.qemu = qemu;
@@ -40,10 +43,13 @@ public final class HostInventory {
                 Runtime.getRuntime().availableProcessors(), qemu.version().toString(), accelerator, acceleratorReason,
                 qemu.machineTypes(), qemu.cpuModels(), mem.getOrDefault("MemTotal", 0L) / 1024,
                 mem.getOrDefault("MemAvailable", 0L) / 1024, pools(), config.networks(), config.migrationAddressOrListen(),
-                fingerprint);
+                fingerprint, qemu.cpuDefinitions(), qemu.machineAliases(), config.uefiFirmware() != null, maintenance.getAsBoolean());
     }
 
     public QemuCapabilities qemu() { return qemu; }
+
+    /** Where the agent-side maintenance flag is read from (reported in the inventory). */
+    public void maintenance(java.util.function.BooleanSupplier flag) { this.maintenance = flag; }
 
     private List<PoolInfo> pools() {
         return config.pools().stream().map(p -> {

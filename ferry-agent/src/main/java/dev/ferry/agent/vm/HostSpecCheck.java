@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * the host's storage pools, qcow2 images pass {@link ImageInspector} (no backing file, data file,
  * {@code json:} or protocol name reaching outside their pool; judged from Ferry's own parse of the
  * header before qemu-img opens anything), no disk is being copied right now ({@link DiskLeases}),
- * and every NIC names a network this host defines. Runs before anything is
+ * every NIC names a network this host defines, and the machine type is one the host offers
+ * ({@code machineTypes} of the agent config). Runs before anything is
  * written, so a refused spec changes nothing.
  */
 public final class HostSpecCheck {
@@ -29,6 +30,11 @@ public final class HostSpecCheck {
     }
 
     public void check(VmSpec spec) {
+        String machine = spec.machine() == null ? "q35" : spec.machine();
+        if (config.machineTypes() != null && !config.machineTypes().contains(machine)) {
+            throw new FerryException(ErrorCode.INVALID_SPEC, "machine '" + machine + "' is not offered by host " + config.name()
+                    + " (machineTypes: " + config.machineTypes() + ")");
+        }
         if (spec.boot().isDirectKernel()) {
             requireFile("boot.kernel", spec.boot().kernel());
             if (spec.boot().initrd() != null) requireFile("boot.initrd", spec.boot().initrd());

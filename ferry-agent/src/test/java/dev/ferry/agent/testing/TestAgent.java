@@ -141,7 +141,7 @@ public final class TestAgent implements AutoCloseable {
         agent.close();
         config = new AgentConfig(config.name(), "127.0.0.1:" + port, config.stateDir(), config.tlsDir(), config.qemuBinary(),
                 config.accelerator(), config.probeGuest(), config.migrationAddress(), config.pools(), config.networks(),
-                config.uefiFirmware());
+                config.uefiFirmware(), config.machineTypes());
         agent = FerryAgent.start(config);
     }
 

@@ -41,6 +41,7 @@ public final class MigrationContext {
     private boolean handedBack;
     private final ModeState modes = new ModeState();
     private dev.ferry.controller.migration.storage.StoragePlan storage;
+    private dev.ferry.controller.assess.Assessor assessor;
 
     public MigrationContext(String id, MigrationRequest request, String sourceHost, AgentClient source,
                             AgentClient destination, BooleanSupplier abortRequested, MigrationJournal journal) {
@@ -113,6 +114,10 @@ public final class MigrationContext {
     /** The local disks this migration copies along; null when every disk is on shared storage. */
     public void storage(dev.ferry.controller.migration.storage.StoragePlan plan) { this.storage = plan; }
     public dev.ferry.controller.migration.storage.StoragePlan storage() { return storage; }
+
+    /** Where the validate phase asks whether the move may happen (set by the engine before the phases run). */
+    public void assessor(dev.ferry.controller.assess.Assessor a) { this.assessor = a; }
+    public dev.ferry.controller.assess.Assessor assessor() { return need(assessor, "the assessor"); }
 
     /** State of the migration modes (live plan, post-copy, warm pause, cold copies) for their phases. */
     public ModeState modes() { return modes; }

@@ -8,6 +8,7 @@ import dev.ferry.api.migration.MigrationResult;
 import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.migration.MigrationView;
 import dev.ferry.api.spec.SpecValidator;
+import dev.ferry.controller.assess.Assessor;
 import dev.ferry.controller.host.AgentDirectory;
 import dev.ferry.controller.host.HostRegistry;
 import dev.ferry.controller.migration.phase.CompleteMirrorPhase;
@@ -50,6 +51,7 @@ public final class MigrationEngine implements AutoCloseable {
     private final HostRegistry registry;
     private final MigrationMetrics metrics;
     private final Reconciler reconciler;
+    private final Assessor assessor;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "migration");
         t.setDaemon(true);
@@ -57,9 +59,13 @@ public final class MigrationEngine implements AutoCloseable {
     });
     private final Map<String, AtomicBoolean> aborts = new ConcurrentHashMap<>();
 
-    /** {@code reconciler} settles the jobs whose rollback could not complete. */
+    /**
+     * {@code reconciler} settles the jobs whose rollback could not complete; {@code assessor} is
+     * what every validate phase asks whether the move may happen.
+     */
     public MigrationEngine(MigrationStore store, VmStore vms, AgentDirectory agents, HostRegistry registry, MigrationMetrics metrics,
-                           Reconciler reconciler) {
+                           Reconciler reconciler, Assessor assessor) {
+        this.assessor = assessor;
         this.store = store;
         this.vms = vms;
         this.agents = agents;
@@ -71,6 +77,11 @@ public final class MigrationEngine implements AutoCloseable {
     public MigrationView start(MigrationRequest req) {
         validate(req);
         agents.client(req.to());
+        // Refused at once, before a job exists; the validate phase's assessment checks it again.
+        if (assessor.inMaintenance(req.to())) {
+            throw new FerryException(ErrorCode.HOST_IN_MAINTENANCE, req.to() + " is in maintenance and takes no incoming migrations;"
+                    + " '" + req.vm() + "' is not moved (ferry host maintenance off " + req.to() + " ends it)");
+        }
         VmRecord vm = vms.find(req.vm()).orElseGet(() -> {
             registry.syncAll();
             return vms.find(req.vm()).orElseThrow(() ->
@@ -86,6 +97,7 @@ public final class MigrationEngine implements AutoCloseable {
         metrics.started();
         MigrationContext ctx = new MigrationContext(id, req, vm.host(), agents.client(vm.host()), agents.client(req.to()),
                 abort::get, new StoreJournal(id, store));
+        ctx.assessor(assessor);
         pool.submit(() -> execute(ctx));
         return view(rec.id());
     }
@@ -100,6 +112,24 @@ public final class MigrationEngine implements AutoCloseable {
         if (flag != null) flag.set(true);
         store.addEvent(id, "info", "abort requested", null);
         return view(id);
+    }
+
+    /**
+     * Re-sets the running migration's bandwidth cap (QEMU's max-bandwidth) on its source, e.g. when a
+     * plan shares a link among more or fewer migrations. Only max-bandwidth changes: the live
+     * steering's downtime and throttle decisions are left alone. Returns false when the job has
+     * ended or is not transferring memory (before or after its transfer there is no stream to cap).
+     */
+    public boolean setBandwidth(String id, long bytesPerSec) {
+        MigrationRecord r = record(id);
+        if (r.finishedAt() != null || MigrationRequest.COLD.equals(r.mode())) return false;
+        try {
+            agents.client(r.sourceHost()).tuneMigration(r.vm(), new dev.ferry.api.migration.MigrationTuning(null, bytesPerSec, Map.of()));
+            store.addEvent(id, "info", "bandwidth cap set to " + (bytesPerSec >> 20) + " MiB/s (the link is shared)", null);
+            return true;
+        } catch (FerryException e) {
+            return false;
+        }
     }
 
     public MigrationView view(String id) {

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The controller's database: a HikariCP pool, the Flyway-managed schema, and the three stores. It
+ * The controller's database: a HikariCP pool, the Flyway-managed schema, and the stores (hosts, VMs, migrations, and the assessment's maintenance, links and pool proofs). It
  * exists so the rest of the controller opens persistence with one call and never sees JDBC. The
  * same schema serves SQLite (the default, one file; WAL, a busy timeout and BEGIN IMMEDIATE
  * transactions so concurrent writers wait instead of failing with SQLITE_BUSY) and PostgreSQL
@@ -30,6 +30,10 @@ public final class Database implements AutoCloseable {
     private final HostStore hosts;
     private final VmStore vms;
     private final MigrationStore migrations;
+    private final PlanStore plans;
+    private final MaintenanceStore maintenance;
+    private final LinkStore links;
+    private final PoolProofStore poolProofs;
 
     private Database(String kind, HikariDataSource pool, Clock clock) {
         this.kind = kind;
@@ -38,6 +42,10 @@ public final class Database implements AutoCloseable {
         this.hosts = new JdbiHostStore(db);
         this.vms = new JdbiVmStore(db);
         this.migrations = new JdbiMigrationStore(db);
+        this.plans = new JdbiPlanStore(db);
+        this.maintenance = new JdbiMaintenanceStore(db);
+        this.links = new JdbiLinkStore(db);
+        this.poolProofs = new JdbiPoolProofStore(db);
     }
 
     public static Database open(DatabaseConfig cfg) {
@@ -142,6 +150,15 @@ public final class Database implements AutoCloseable {
     public MigrationStore migrations() {
         return migrations;
     }
+
+    public PlanStore plans() {
+        return plans;
+    }
+    public MaintenanceStore maintenance() { return maintenance; }
+
+    public LinkStore links() { return links; }
+
+    public PoolProofStore poolProofs() { return poolProofs; }
 
     /** {@code "sqlite"} or {@code "postgresql"}. */
     public String kind() {

@@ -34,7 +34,8 @@ public final class QemuSafety {
         }
     }
 
-    static QemuVersion parse(String version) {
+    /** "10.0.2" (or "10.0.2 (Debian ...)") as a version; null when it is not one. */
+    public static QemuVersion parse(String version) {
         if (version == null) return null;
         String[] p = version.trim().split("[.\\s]");
         try {

@@ -12,10 +12,10 @@ import java.util.Optional;
  * source pool's name if the destination has an unshared one, otherwise the unshared pool with the
  * most free space, under the image's own file name.
  */
-final class ColdPlan {
+public final class ColdPlan {
     private ColdPlan() {}
 
-    static Optional<HostInfo.PoolInfo> targetPool(HostInfo src, HostInfo dst, DiskSpec d) {
+    public static Optional<HostInfo.PoolInfo> targetPool(HostInfo src, HostInfo dst, DiskSpec d) {
         Path p = Path.of(d.path()).normalize();
         Optional<String> sourcePool = src.pools().stream().filter(pool -> p.startsWith(Path.of(pool.path()).normalize()))
                 .map(HostInfo.PoolInfo::name).findFirst();

@@ -1,11 +1,12 @@
 package dev.ferry.controller.migration.phase;
 
+import dev.ferry.api.assess.Assessment;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.api.host.HostInfo;
 import dev.ferry.api.spec.DiskSpec;
 import dev.ferry.api.vm.VmInfo;
-import dev.ferry.api.vm.VmState;
+import dev.ferry.controller.assess.AssessmentRefusal;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
 import dev.ferry.controller.migration.storage.StoragePlanner;
@@ -13,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks, before anything changes, that a cold migration can work: the VM is defined on the
- * source and not in the middle of a migration, the destination has the VM's machine type, CPU
- * model and memory and does not know the VM yet, and every disk is either on storage both hosts
- * share or has an unshared destination pool to be copied into. Unlike a live migration it needs
- * neither the same accelerator's run state nor a running guest.
+ * Checks, before anything changes, that a cold migration can work: the
+ * {@link dev.ferry.controller.assess.Assessor} in cold mode (the VM is defined on the source and
+ * not in the middle of a migration; the destination is reachable, not in maintenance, has the VM's
+ * machine type, CPU model, networks, memory and vCPUs; every disk is either on storage both hosts
+ * share, proven by a marker file, or has an unshared destination pool with room to be copied into),
+ * recorded on the job as an event, and that the destination does not know the VM yet. Unlike a
+ * live migration it needs neither the same accelerator nor a running guest.
  */
 public final class ColdValidatePhase implements Phase {
     @Override
@@ -25,14 +28,10 @@ public final class ColdValidatePhase implements Phase {
 
     @Override
     public void run(MigrationContext ctx) {
-        if (ctx.sourceHost().equals(ctx.destinationHost())) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "VM '" + ctx.vm() + "' already lives on " + ctx.sourceHost());
-        }
+        Assessment assessment = ctx.assessor().assessMigration(ctx.request());
+        ctx.journal().event("assessment", AssessmentRefusal.summary(assessment));
+        AssessmentRefusal.requireMovable(assessment);
         VmInfo vm = ctx.source().show(ctx.vm());
-        if (vm.state() == VmState.MIGRATED || vm.state() == VmState.INCOMING) {
-            throw new FerryException(ErrorCode.INVALID_STATE, "VM '" + ctx.vm() + "' is " + vm.state().json() + " on "
-                    + ctx.sourceHost() + "; it is in the middle of another migration");
-        }
         HostInfo src = ctx.source().host();
         HostInfo dst = ctx.destination().host();
         try {
@@ -41,7 +40,6 @@ public final class ColdValidatePhase implements Phase {
         } catch (FerryException e) {
             if (e.code() != ErrorCode.VM_NOT_FOUND) throw e;
         }
-        DestinationFit.require(dst, vm.spec(), ctx.vm());
         List<String> plan = new ArrayList<>();
         for (DiskSpec d : vm.spec().disks()) {
             if (StoragePlanner.sharedByBoth(src, dst, d)) {

@@ -35,9 +35,8 @@ public final class StoragePlanner {
         StorageOptions opts = ctx.request().storageOrDefault();
         List<DiskInfo> infos = StorageClient.of(ctx.source()).disks(ctx.vm()).disks().stream()
                 .filter(i -> local.stream().anyMatch(d -> d.id().equals(i.id()))).toList();
-        long needed = infos.stream().mapToLong(i -> Math.max(i.actualSize(), 0)).sum();
-        needed += needed / 20 + MARGIN_BYTES;
-        HostInfo.PoolInfo pool = pool(dst, opts.targetPool());
+        long needed = bytesNeeded(infos);
+        HostInfo.PoolInfo pool = targetPool(dst, opts.targetPool());
         if (pool.freeBytes() < needed) {
             throw new FerryException(ErrorCode.INVALID_STATE, "pool '" + pool.name() + "' of " + dst.name() + " has "
                     + mib(pool.freeBytes()) + " MiB free; the disks " + local.stream().map(DiskSpec::id).toList() + " of '"
@@ -46,7 +45,14 @@ public final class StoragePlanner {
         return new StoragePlan(infos, pool.name(), opts.diskFormat(), opts.isKeepSource() || ctx.request().keepsSource());
     }
 
-    private static HostInfo.PoolInfo pool(HostInfo dst, String wanted) {
+    /** Room a destination pool needs for copies of {@code disks}: their allocated bytes, plus 5% and 64 MiB. */
+    public static long bytesNeeded(List<DiskInfo> disks) {
+        long needed = disks.stream().mapToLong(i -> Math.max(i.actualSize(), 0)).sum();
+        return needed + needed / 20 + MARGIN_BYTES;
+    }
+
+    /** The pool of {@code dst} a live migration copies local disks to: {@code wanted}, else the one with the most free space. */
+    public static HostInfo.PoolInfo targetPool(HostInfo dst, String wanted) {
         if (wanted != null) {
             return dst.pools().stream().filter(p -> p.name().equals(wanted)).findFirst().orElseThrow(() ->
                     new FerryException(ErrorCode.INVALID_ARGUMENT, dst.name() + " has no storage pool '" + wanted + "' (pools: "

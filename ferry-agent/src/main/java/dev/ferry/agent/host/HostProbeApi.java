@@ -1,0 +1,45 @@
+package dev.ferry.agent.host;
+
+import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.error.FerryException;
+import dev.ferry.api.host.LatencyProbe;
+import dev.ferry.api.json.Json;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The agent routes the controller's assessment asks of a host: pool marker files
+ * ({@link PoolMarkers}) and the latency probe ({@link LatencyProber}). Thin: parse, call, answer.
+ */
+public final class HostProbeApi {
+    private final PoolMarkers markers;
+    private final LatencyProber latency;
+
+    public HostProbeApi(PoolMarkers markers, LatencyProber latency) {
+        this.markers = markers;
+        this.latency = latency;
+    }
+
+    public void register(JavalinConfig config) {
+        var r = config.routes;
+        r.post("/v1/pools/{pool}/markers", ctx -> ctx.json(markers.write(ctx.pathParam("pool"))));
+        r.get("/v1/pools/{pool}/markers/{file}", ctx -> ctx.json(markers.read(ctx.pathParam("pool"), ctx.pathParam("file"))));
+        r.delete("/v1/pools/{pool}/markers/{file}", ctx -> {
+            markers.remove(ctx.pathParam("pool"), ctx.pathParam("file"));
+            ctx.json(Map.of("removed", ctx.pathParam("file")));
+        });
+        r.post("/v1/latency-probe", ctx -> ctx.json(latency.listen()));
+        r.post("/v1/latency-probe/measure", ctx -> ctx.json(latency.measure(body(ctx, LatencyProbe.Measure.class))));
+    }
+
+    static <T> T body(Context ctx, Class<T> type) {
+        try {
+            return ctx.body().isBlank() ? null : Json.mapper().readValue(ctx.body(), type);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "request body is not a valid " + type.getSimpleName() + ": "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+}

@@ -64,32 +64,42 @@ public record AddressPlan(String mode, List<LabHost> hosts, List<String> namespa
     public static AddressPlan netns() { return netns(2); }
 
     /** The netns plan for {@code count} hosts (host-a, host-b, ...), 2 to {@value #MAX_HOSTS}. */
-    public static AddressPlan netns(int count) {
+    public static AddressPlan netns(int count) { return netns(count, NS_PREFIX, "fdemo-", 213); }
+
+    /**
+     * The same layout under other names and another 10.X.0.0/16, for a test that must never meet a
+     * demo lab: namespaces {@code nsPrefix}a.., devices {@code devPrefix}mig-a.. (at most 5
+     * characters of prefix, for the kernel's 15), addresses in 10.{@code octet}.0.0/16.
+     */
+    public static AddressPlan netns(int count, String nsPrefix, String devPrefix, int octet) {
         requireCount(count);
+        if (devPrefix.length() > 6) throw new IllegalArgumentException("device prefix too long for the kernel: " + devPrefix);
+        String net = "10." + octet + ".";
         List<LabHost> hosts = new ArrayList<>();
         List<String> namespaces = new ArrayList<>();
         List<VethPair> links = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            String ns = NS_PREFIX + letter(i);
-            hosts.add(new LabHost(hostName(i), ns, "10.213." + (i + 1) + ".2", "10.213.0." + (i + 1)));
+            String ns = nsPrefix + letter(i);
+            hosts.add(new LabHost(hostName(i), ns, net + (i + 1) + ".2", net + "0." + (i + 1)));
             namespaces.add(ns);
         }
         Bridge bridge = null;
         if (count == 2) {
-            links.add(new VethPair("fdemo-mig-a", namespaces.get(0), "10.213.0.1", "fdemo-mig-b", namespaces.get(1), "10.213.0.2"));
+            links.add(new VethPair(devPrefix + "mig-a", namespaces.get(0), net + "0.1", devPrefix + "mig-b", namespaces.get(1), net + "0.2"));
         } else {
-            namespaces.add(MIGRATION_NS);
+            String migNs = nsPrefix + "mig";
+            namespaces.add(migNs);
             List<String> ports = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                String port = "fdemo-mbr-" + letter(i);
-                links.add(new VethPair("fdemo-mig-" + letter(i), namespaces.get(i), hosts.get(i).migrationIp(), port, MIGRATION_NS, null));
+                String port = devPrefix + "mbr-" + letter(i);
+                links.add(new VethPair(devPrefix + "mig-" + letter(i), namespaces.get(i), hosts.get(i).migrationIp(), port, migNs, null));
                 ports.add(port);
             }
-            bridge = new Bridge(MIGRATION_NS, "fdemo-br", ports);
+            bridge = new Bridge(migNs, devPrefix + "br", ports);
         }
         for (int i = 0; i < count; i++) {
             String l = letter(i);
-            links.add(new VethPair("fdemo-" + l, null, "10.213." + (i + 1) + ".1", "fdemo-" + l + "-api", namespaces.get(i),
+            links.add(new VethPair(devPrefix + l, null, net + (i + 1) + ".1", devPrefix + l + "-api", namespaces.get(i),
                     hosts.get(i).apiIp()));
         }
         return new AddressPlan(NETNS, hosts, namespaces, links, bridge);
@@ -159,13 +169,20 @@ public record AddressPlan(String mode, List<LabHost> hosts, List<String> namespa
         return names;
     }
 
+    /** "10.213.": the first two octets every address of this plan starts with. */
+    public String subnetPrefix() {
+        String ip = hosts.get(0).apiIp();
+        return ip.substring(0, ip.indexOf('.', ip.indexOf('.') + 1) + 1);
+    }
+
     /** One line for the user: the namespaces and the networks. */
     public String describe() {
+        String net = subnetPrefix();
         if (hosts.size() == 2) {
-            return "namespaces " + String.join(", ", namespaces) + ", migration link 10.213.0.1 <-> 10.213.0.2, "
-                    + "API links 10.213.1.0/24 and 10.213.2.0/24";
+            return "namespaces " + String.join(", ", namespaces) + ", migration link " + net + "0.1 <-> " + net + "0.2, "
+                    + "API links " + net + "1.0/24 and " + net + "2.0/24";
         }
-        return "namespaces " + String.join(", ", namespaces) + ", migration network 10.213.0.0/24 (bridge " + bridge.name()
-                + " in " + bridge.netns() + ", one link per host), API links 10.213.1.0/24 .. 10.213." + hosts.size() + ".0/24";
+        return "namespaces " + String.join(", ", namespaces) + ", migration network " + net + "0.0/24 (bridge " + bridge.name()
+                + " in " + bridge.netns() + ", one link per host), API links " + net + "1.0/24 .. " + net + hosts.size() + ".0/24";
     }
 }

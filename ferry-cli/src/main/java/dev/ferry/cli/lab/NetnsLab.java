@@ -20,7 +20,7 @@ public final class NetnsLab implements Lab {
         LiveLabException(String message) { super(message); }
     }
 
-    /** Every address of the netns plan is in 10.213.0.0/16; the host must not use it already. */
+    /** Every address of the demo's netns plan is in 10.213.0.0/16; the host must not use it already. */
     static final String SUBNET = "10.213.";
 
     private final AddressPlan plan;
@@ -53,9 +53,10 @@ public final class NetnsLab implements Lab {
             say.accept("removing the remains of an earlier demo (namespaces " + String.join(", ", existing) + ")");
         }
         destroy();
+        String subnet = plan.hosts().isEmpty() ? SUBNET : plan.subnetPrefix();
         String used = subnetInUse(shell.run(List.of("ip", "-4", "-o", "addr", "show")).output()
-                + shell.run(List.of("ip", "-4", "route", "show")).output());
-        if (used != null) throw new LabException(SUBNET + "0.0/16 is already in use on this host (" + used + ")");
+                + shell.run(List.of("ip", "-4", "route", "show")).output(), subnet);
+        if (used != null) throw new LabException(subnet + "0.0/16 is already in use on this host (" + used + ")");
         try {
             for (List<String> cmd : NetnsCommands.setUp(plan)) shell.check(cmd);
         } catch (LabException e) {
@@ -84,8 +85,11 @@ public final class NetnsLab implements Lab {
     }
 
     /** The first line of {@code ip addr}/{@code ip route} output that uses the lab's subnet, or null. */
-    static String subnetInUse(String ipOutput) {
-        return ipOutput.lines().filter(l -> l.matches(".*(^|[\\s/])" + SUBNET.replace(".", "\\.") + ".*")).map(String::strip)
+    static String subnetInUse(String ipOutput) { return subnetInUse(ipOutput, SUBNET); }
+
+    /** The same for the subnet whose addresses start with {@code subnet} ("10.213."). */
+    static String subnetInUse(String ipOutput, String subnet) {
+        return ipOutput.lines().filter(l -> l.matches(".*(^|[\\s/])" + subnet.replace(".", "\\.") + ".*")).map(String::strip)
                 .findFirst().orElse(null);
     }
 

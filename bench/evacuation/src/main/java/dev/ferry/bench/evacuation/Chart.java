@@ -70,7 +70,8 @@ final class Chart {
         List<Move> serial = l.serial() == null ? List.of() : l.serial().moves();
         long end = Math.max(l.evacuation() == null ? 1 : l.evacuation().wallMs(), l.serial() == null ? 1 : l.serial().wallMs());
         int rows = Math.max(1, evac.size() + serial.size());
-        int ph = PH - TOP - BOTTOM, pw = TW - LEFT - RIGHT, px = x0 + LEFT, py = y0 + TOP;
+        int labels = 150;
+        int ph = PH - TOP - BOTTOM, pw = TW - labels - RIGHT, px = x0 + labels, py = y0 + TOP;
         title(g, x0, y0, l.link() + ": each move over time (s); green = evacuation, blue = serial; | = lower bound");
         g.setColor(Color.GRAY);
         g.drawLine(px, py + ph, px + pw, py + ph);

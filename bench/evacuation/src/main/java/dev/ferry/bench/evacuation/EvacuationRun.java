@@ -36,6 +36,7 @@ final class EvacuationRun {
         long wire0 = lab.wireBytesSent("host-a");
         long t0 = System.nanoTime();
         PlanView plan = plans.evacuate("host-a", false);
+        long requestMs = ms(t0);
         say.accept("plan " + plan.id() + ": " + plan.items().size() + " moves, predicted "
                 + EvacuationReport.seconds(plan.predictedTotalMs()));
         Map<String, Long> started = new LinkedHashMap<>(), ended = new LinkedHashMap<>();
@@ -57,7 +58,7 @@ final class EvacuationRun {
         String state = plan.isFinished() ? plan.state() : "given up at the ceiling (" + settings.ceilingMs() / 1000 + " s)";
         List<Move> moves = new ArrayList<>();
         for (PlanItemView i : plan.items()) moves.add(move(i, started, ended, wallMs));
-        return new RunResult("evacuation", state, wallMs, wire, plan.id(), plan.predictedTotalMs(), moves, RunResult.maxConcurrent(moves));
+        return new RunResult("evacuation", state, wallMs, requestMs, wire, plan.id(), plan.predictedTotalMs(), moves, RunResult.maxConcurrent(moves));
     }
 
     private Move move(PlanItemView i, Map<String, Long> started, Map<String, Long> ended, long wallMs) {

@@ -7,11 +7,13 @@ import java.util.List;
  * its limits) or {@code serial} (one {@code ferry migration start} after another). The wall time is
  * the bench's own clock from the first request to the last move's end, so both are timed alike.
  *
+ * @param requestMs how long the first request took to answer (for the evacuation: assessing every guest,
+ *                  validating and starting the plan)
  * @param wireBytes bytes host-a's migration link sent during the run (TLS and Ferry's probes included)
  * @param planId    the evacuation's plan, null for the serial run
  * @param maxConcurrent the most moves that ran at once (from the moves' start and end times)
  */
-public record RunResult(String kind, String state, long wallMs, long wireBytes, String planId, Long predictedWallMs,
+public record RunResult(String kind, String state, long wallMs, long requestMs, long wireBytes, String planId, Long predictedWallMs,
                         List<Move> moves, int maxConcurrent) {
     public RunResult {
         moves = List.copyOf(moves);

@@ -35,9 +35,11 @@ final class SerialRun {
         long t0 = System.nanoTime();
         List<Move> done = new ArrayList<>();
         String state = "succeeded";
+        Long requestMs = null;
         for (Map.Entry<String, String> e : moves.entrySet()) {
             long start = ms(t0);
             MigrationView v = controller.startMigration(new MigrationRequest(e.getKey(), e.getValue(), null, null, null));
+            if (requestMs == null) requestMs = ms(t0);
             while (!(v = controller.migration(v.id())).isFinished()) {
                 if (ms(t0) > settings.ceilingMs()) {
                     controller.abort(v.id());
@@ -59,7 +61,7 @@ final class SerialRun {
             }
         }
         long wallMs = ms(t0);
-        return new RunResult("serial", state, wallMs, lab.wireBytesSent("host-a") - wire0, null, null, done, RunResult.maxConcurrent(done));
+        return new RunResult("serial", state, wallMs, requestMs == null ? 0 : requestMs, lab.wireBytesSent("host-a") - wire0, null, null, done, RunResult.maxConcurrent(done));
     }
 
     private static long ms(long t0) { return (System.nanoTime() - t0) / 1_000_000; }

@@ -15,7 +15,7 @@ class EvacuationFiguresTest {
     }
 
     private static RunResult run(String kind, long wallMs, List<Move> moves) {
-        return new RunResult(kind, "succeeded", wallMs, 300 * MIB, kind.equals("evacuation") ? "p-1" : null, null, moves,
+        return new RunResult(kind, "succeeded", wallMs, 1500, 300 * MIB, kind.equals("evacuation") ? "p-1" : null, null, moves,
                 RunResult.maxConcurrent(moves));
     }
 
@@ -32,7 +32,7 @@ class EvacuationFiguresTest {
                 .isEqualTo("MET (1.20x the lower bound)");
         assertThat(Target.verdict(base.withEvacuation(run("evacuation", 2500, List.of(move("e1", "host-b", 0, 2500))))))
                 .isEqualTo("MISSED (1.25x the lower bound)");
-        RunResult failed = new RunResult("evacuation", "failed", 900, 0, "p-1", null, List.of(), 0);
+        RunResult failed = new RunResult("evacuation", "failed", 900, 800, 0, "p-1", null, List.of(), 0);
         assertThat(Target.verdict(base.withEvacuation(failed))).startsWith("NOT MEASURED");
         assertThat(Target.verdict(base)).startsWith("NOT MEASURED");
     }
@@ -59,11 +59,11 @@ class EvacuationFiguresTest {
                 .withSerial(210 * MIB, run("serial", 6000, List.of(move("s1", "host-c", 0, 3000), move("s2", "host-b", 3000, 6000))));
         BenchRun b = new BenchRun("2026-12-04", "2 cores", "QEMU 10.0.2", "1.0", "1.5", 2, 128, 4, List.of(r));
         String md = Report.markdown(b);
-        assertThat(md).contains("| lower bound (200.0 MiB non-zero) | - | 2.0 s | 1.00 |",
-                "| evacuation | succeeded | 3.0 s | 1.50 | 2 | 120.0 MiB | 300.0 MiB |",
-                "| serial | succeeded | 6.0 s | 2.86 | 1 |",
+        assertThat(md).contains("| lower bound (200.0 MiB non-zero) | - | 2.0 s | 1.00 | - |",
+                "| evacuation | succeeded | 3.0 s | 1.50 | 1.5 s | 2 | 120.0 MiB | 300.0 MiB |",
+                "| serial | succeeded | 6.0 s | 2.86 | 1.5 s | 1 |",
                 "**MISSED (1.50x the lower bound)**; the serial run took 2.00x the evacuation's time",
-                "| e1 | host-a -> host-c | succeeded | 4000 ms | 3000 ms | 150 ms | 100 ms | 64.0 MiB | 60.0 MiB | self-checks OK on host-c |");
+                "| e1 | host-a -> host-c | succeeded | 3000 ms | 4000 ms | 3000 ms | 150 ms | 100 ms | 64.0 MiB | 60.0 MiB | self-checks OK on host-c |");
     }
 
     @Test

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ferry host ...}: the hosts registered with the controller. */
 @Command(name = "host", description = "List, show and register hosts.",
-        subcommands = {HostCommand.ListHosts.class, HostCommand.Show.class, HostCommand.Add.class})
+        subcommands = {HostCommand.ListHosts.class, HostCommand.Show.class, HostCommand.Add.class, HostEvacuateCommand.class})
 final class HostCommand {
 
     static ControllerClient controller(ClientOptions o) { return new ControllerClient(o.ssl(), o.serverUri()); }

@@ -42,4 +42,7 @@ public final class ControllerClient {
     public Stream<String> watch(String id) { return http.lines("/v1/migrations/" + id + "/watch"); }
 
     public String metrics() { return http.get("/metrics", String.class); }
+
+    /** The connection, for the feature clients built on it ({@link PlanClient}). */
+    JsonHttp http() { return http; }
 }

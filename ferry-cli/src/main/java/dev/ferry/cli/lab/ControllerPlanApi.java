@@ -1,26 +1,23 @@
 package dev.ferry.cli.lab;
 
-import dev.ferry.api.client.JsonHttp;
-import dev.ferry.api.error.ErrorCode;
+import dev.ferry.api.client.ControllerClient;
+import dev.ferry.api.client.PlanClient;
 import dev.ferry.api.plan.PlanView;
-import java.net.URI;
-import java.time.Duration;
-import javax.net.ssl.SSLContext;
 
-/** {@link PlanApi} over the controller's REST API (mutual TLS, the demo client's identity). */
+/** {@link PlanApi} through the controller's {@link PlanClient} (mutual TLS, the demo client's identity). */
 public final class ControllerPlanApi implements PlanApi {
-    private final JsonHttp http;
+    private final PlanClient plans;
 
-    public ControllerPlanApi(SSLContext ssl, URI controller) {
-        this.http = new JsonHttp(ssl, controller, "controller " + controller.getAuthority(), ErrorCode.SERVER_UNREACHABLE,
-                Duration.ofSeconds(120));
+    public ControllerPlanApi(ControllerClient controller) {
+        this.plans = new PlanClient(controller);
     }
 
     @Override
-    public PlanView evacuate(String host, boolean dryRun) {
-        return http.post("/v1/hosts/" + host + "/evacuate?dryRun=" + dryRun, null, PlanView.class);
-    }
+    public PlanView evacuate(String host, boolean dryRun) { return plans.evacuate(host, dryRun, null); }
 
     @Override
-    public PlanView plan(String id) { return http.get("/v1/plans/" + id, PlanView.class); }
+    public PlanView plan(String id) { return plans.show(id); }
+
+    @Override
+    public PlanView abort(String id) { return plans.abort(id); }
 }

@@ -105,11 +105,12 @@ public final class Demo {
     }
 
     private Runnable evacuate(LabServices.Running services, Map<String, String> placement) {
-        PlanApi plans = new ControllerPlanApi(services.ssl(), java.net.URI.create(services.controller()));
+        PlanApi plans = new ControllerPlanApi(services.controllerClient());
         Evacuation.Outcome outcome = new Evacuation(plans, services, layout, this::say).run("host-a", placement);
         String cfg = " --config " + layout.cliConfig();
         String ferry = DemoReport.ferryCommand(settings.home());
-        explore = List.of(ferry + " host list" + cfg, ferry + " vm list" + cfg, ferry + " migration list" + cfg);
+        explore = List.of(ferry + " host list" + cfg, ferry + " vm list" + cfg, ferry + " plan show " + outcome.plan().id() + cfg,
+                ferry + " plan report " + outcome.plan().id() + " --out /tmp/plan-report" + cfg, ferry + " migration list" + cfg);
         return () -> reportEvacuation(outcome);
     }
 

@@ -89,8 +89,9 @@ public final class Evacuation {
         PlanView last = started;
         while (!last.isFinished()) {
             if (System.nanoTime() > deadline) {
+                plans.abort(started.id());
                 throw new LabException("plan " + started.id() + " did not finish within " + LIMIT.toMinutes() + " minutes ("
-                        + EvacuationReport.summary(last) + ")");
+                        + EvacuationReport.summary(last) + "); aborted it");
             }
             ProcessTools.sleep(POLL_MS);
             PlanView now = plans.plan(started.id());

@@ -6,7 +6,6 @@ import dev.ferry.cli.lab.DemoGuest;
 import dev.ferry.cli.lab.PlanApi;
 import dev.ferry.cli.lab.Shell;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -55,7 +54,7 @@ public final class EvacuationBench {
         boolean failed = true;
         try {
             lab.start(work, EvacSettings.HOSTS);
-            PlanApi plans = new ControllerPlanApi(lab.services().ssl(), URI.create(lab.services().controller()));
+            PlanApi plans = new ControllerPlanApi(lab.services().controllerClient());
             Fleet fleet = new Fleet(lab, settings, boot, this::say);
             for (String link : settings.links()) run = link(lab, plans, fleet, link, run);
             failed = false;

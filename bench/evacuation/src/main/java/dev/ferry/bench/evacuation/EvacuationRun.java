@@ -49,7 +49,11 @@ final class EvacuationRun {
             }
             for (String line : EvacuationReport.changes(last, plan)) say.accept("  " + line);
             last = plan;
-            if (plan.isFinished() || now > settings.ceilingMs()) break;
+            if (plan.isFinished()) break;
+            if (now > settings.ceilingMs()) {
+                plans.abort(plan.id());
+                break;
+            }
             Fleet.sleep(250);
             plan = plans.plan(plan.id());
         }

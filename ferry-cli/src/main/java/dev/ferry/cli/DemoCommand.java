@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.ExitCodes;
 import dev.ferry.cli.lab.Demo;
 import dev.ferry.cli.lab.DemoSettings;
@@ -50,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-downtime", paramLabel = "ms", description = "longest pause the guest may see (default 300)")
     Integer maxDowntime;
 
-    @Option(names = "--shape", paramLabel = "1gbit|100mbit", description = "limit the migration link with tc (namespace lab only)")
+    @Option(names = "--shape", paramLabel = "1gbit|100mbit", description = "limit each host's migration link with tc (namespace lab only)")
     String shape;
 
     @Option(names = "--loopback", description = "run both agents on 127.0.0.1 even as root")
@@ -61,8 +62,14 @@ final class DemoCommand implements Callable<Integer> {
         DemoSettings s;
         try {
             if (stop) return DemoStop.stop(dir, System.out);
-            s = new DemoSettings(home(), dir == null ? DemoSettings.defaultDir() : dir, keep, bandwidth, maxDowntime, shape, rounds,
-                    loopback, hosts, vms, evacuate);
+            Path home = home();
+            try {
+                s = new DemoSettings(home, dir == null ? DemoSettings.defaultDir() : dir, keep, bandwidth, maxDowntime, shape, rounds,
+                        loopback, hosts, vms, evacuate);
+            } catch (LabException e) {
+                System.err.println("error: " + e.getMessage() + " [" + ErrorCode.INVALID_ARGUMENT.name() + "]");
+                return ExitCodes.USAGE;
+            }
         } catch (LabException e) {
             System.err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;

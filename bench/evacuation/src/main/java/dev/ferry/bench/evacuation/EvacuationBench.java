@@ -85,7 +85,7 @@ public final class EvacuationBench {
         run = run.with(r, load());
         run.write(json);
         fleet.removeAll();
-        if (!evac.succeeded()) return run;
+        if (evac.moves().isEmpty() || evac.moves().stream().anyMatch(m -> m.to() == null)) return run; // nothing to repeat
         List<String> serialGuests = fleet.boot("serial-" + tag + "-");
         long serialNonZero = fleet.nonZeroBytes(serialGuests);
         Map<String, String> moves = new LinkedHashMap<>();

@@ -12,10 +12,15 @@ public final class Target {
 
     private Target() {}
 
-    /** MET, MISSED, or NOT MEASURED (no successful evacuation). */
+    /** MET or MISSED (a failed evacuation misses), or NOT MEASURED when no evacuation ran. */
     public static String verdict(LinkResult r) {
+        if (r.evacuation() == null) return "NOT MEASURED (no evacuation ran)";
         Double ratio = r.evacuationRatio();
-        if (ratio == null) return "NOT MEASURED (the evacuation did not succeed)";
+        if (ratio == null) {
+            long failed = r.evacuation().moves().stream().filter(m -> !m.succeeded()).count();
+            return "MISSED (the evacuation " + r.evacuation().state() + ": " + failed + " of " + r.evacuation().moves().size()
+                    + " moves did not succeed)";
+        }
         return String.format(Locale.ROOT, "%s (%.2fx the lower bound)", ratio <= FACTOR ? "MET" : "MISSED", ratio);
     }
 }

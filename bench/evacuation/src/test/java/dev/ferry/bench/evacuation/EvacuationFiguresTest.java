@@ -32,8 +32,9 @@ class EvacuationFiguresTest {
                 .isEqualTo("MET (1.20x the lower bound)");
         assertThat(Target.verdict(base.withEvacuation(run("evacuation", 2500, List.of(move("e1", "host-b", 0, 2500))))))
                 .isEqualTo("MISSED (1.25x the lower bound)");
-        RunResult failed = new RunResult("evacuation", "failed", 900, 800, 0, "p-1", null, List.of(), 0);
-        assertThat(Target.verdict(base.withEvacuation(failed))).startsWith("NOT MEASURED");
+        Move bad = new Move("e2", "host-a", "host-c", "failed", 0, 900, null, null, null, 4000L, 150L, null, "self-checks OK on host-a");
+        RunResult failed = new RunResult("evacuation", "failed", 900, 800, 0, "p-1", null, List.of(move("e1", "host-b", 0, 800), bad), 2);
+        assertThat(Target.verdict(base.withEvacuation(failed))).isEqualTo("MISSED (the evacuation failed: 1 of 2 moves did not succeed)");
         assertThat(Target.verdict(base)).startsWith("NOT MEASURED");
     }
 

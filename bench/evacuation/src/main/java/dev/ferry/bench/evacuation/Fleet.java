@@ -28,6 +28,8 @@ final class Fleet {
     private final EvacSettings settings;
     private final DemoGuest.Boot boot;
     private final Consumer<String> say;
+    /** Where each guest's console on host-a stood once it had booted: a guest that stays must not count its own boot as a reboot. */
+    private final Map<String, GuestConsole.Mark> booted = new LinkedHashMap<>();
 
     Fleet(BenchLab lab, EvacSettings settings, DemoGuest.Boot boot, Consumer<String> say) {
         this.lab = lab;
@@ -46,7 +48,10 @@ final class Fleet {
             a.start(name);
             names.add(name);
         }
-        for (String n : names) GuestCheck.awaitBoot(a, n, "host-a", lab.layout().serialLog("host-a", n), s -> {});
+        for (String n : names) {
+            GuestCheck.awaitBoot(a, n, "host-a", lab.layout().serialLog("host-a", n), s -> {});
+            booted.put(n, GuestConsole.mark(lab.layout().serialLog("host-a", n)));
+        }
         Map<String, String> placement = new LinkedHashMap<>();
         names.forEach(n -> placement.put(n, "host-a"));
         Evacuation.awaitInventory(lab.services().controllerClient(), placement);
@@ -63,11 +68,15 @@ final class Fleet {
         return total;
     }
 
-    /** The guest's verdict on {@code host} after its move: its own fresh self-check lines, no reboot. */
+    /**
+     * The guest's verdict on {@code host} after its move (or on host-a when it did not move): its own
+     * fresh self-check lines and no reboot, counted on a destination from the start of its console
+     * log (the guest arrived there), on host-a from the end of its boot.
+     */
     String check(String vm, String host) {
+        GuestConsole.Mark from = host.equals("host-a") ? booted.getOrDefault(vm, GuestConsole.Mark.START) : GuestConsole.Mark.START;
         try {
-            List<String> lines = GuestCheck.stayed(vm, lab.services().agent(host), host, lab.layout().serialLog(host, vm),
-                    GuestConsole.Mark.START);
+            List<String> lines = GuestCheck.stayed(vm, lab.services().agent(host), host, lab.layout().serialLog(host, vm), from);
             return "self-checks OK on " + host + " (" + lines.get(0).replaceAll(".*heartbeat", "heartbeat") + ")";
         } catch (LabException e) {
             return "FAILED on " + host + ": " + e.getMessage();

@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.host.AgentMaintenance;
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.migration.MigrationModes;
 import dev.ferry.agent.migration.MigrationService;
@@ -25,13 +26,17 @@ import java.util.Map;
  * The agent's HTTP routes, versioned under {@code /v1}. Thin by design: each route parses its input,
  * calls one {@link VmManager} (or, for migration, {@link MigrationService}) operation and returns its
  * result; validation and state rules live there, error mapping in {@link dev.ferry.web.MtlsServer}.
+ * While the host is in maintenance ({@link AgentMaintenance}) defining and starting VMs and
+ * preparing incoming migrations are refused.
  */
 final class AgentApi {
     private final VmManager vms;
     private final HostInventory inventory;
     private final MigrationService migrations;
+    private final AgentMaintenance maintenance;
 
-    AgentApi(VmManager vms, HostInventory inventory, MigrationService migrations) {
+    AgentApi(VmManager vms, HostInventory inventory, MigrationService migrations, AgentMaintenance maintenance) {
+        this.maintenance = maintenance;
         this.vms = vms;
         this.inventory = inventory;
         this.migrations = migrations;
@@ -41,13 +46,19 @@ final class AgentApi {
         var r = config.routes;
         r.get("/v1/host", ctx -> ctx.json(inventory.collect()));
         r.get("/v1/vms", ctx -> ctx.json(vms.list()));
-        r.post("/v1/vms", ctx -> ctx.status(201).json(vms.define(SpecReader.parse(ctx.body(), "request body"))));
+        r.post("/v1/vms", ctx -> {
+            maintenance.requireOff("defining a new VM");
+            ctx.status(201).json(vms.define(SpecReader.parse(ctx.body(), "request body")));
+        });
         r.get("/v1/vms/{name}", ctx -> ctx.json(vms.show(ctx.pathParam("name"))));
         r.delete("/v1/vms/{name}", ctx -> {
             vms.undefine(ctx.pathParam("name"));
             ctx.json(Map.of("deleted", ctx.pathParam("name")));
         });
-        r.post("/v1/vms/{name}/start", ctx -> ctx.json(vms.start(ctx.pathParam("name"))));
+        r.post("/v1/vms/{name}/start", ctx -> {
+            maintenance.requireOff("starting VM '" + ctx.pathParam("name") + "'");
+            ctx.json(vms.start(ctx.pathParam("name")));
+        });
         r.post("/v1/vms/{name}/stop", ctx -> ctx.json(vms.stop(ctx.pathParam("name"), body(ctx, StopRequest.class, new StopRequest(null, null)))));
         r.post("/v1/vms/{name}/kill", ctx -> ctx.json(vms.kill(ctx.pathParam("name"))));
         r.post("/v1/vms/{name}/pause", ctx -> ctx.json(vms.pause(ctx.pathParam("name"))));
@@ -57,7 +68,10 @@ final class AgentApi {
 
     private void registerMigration(JavalinConfig config) {
         var r = config.routes;
-        r.post("/v1/migrations/incoming", ctx -> ctx.json(migrations.prepareIncoming(body(ctx, IncomingRequest.class, null))));
+        r.post("/v1/migrations/incoming", ctx -> {
+            maintenance.requireOff("an incoming migration");
+            ctx.json(migrations.prepareIncoming(body(ctx, IncomingRequest.class, null)));
+        });
         r.post("/v1/vms/{name}/migrate", ctx -> ctx.status(202)
                 .json(migrations.migrate(ctx.pathParam("name"), body(ctx, OutgoingRequest.class, null))));
         r.get("/v1/vms/{name}/migration", ctx -> ctx.json(migrations.stats(ctx.pathParam("name"))));

@@ -1,5 +1,6 @@
 package dev.ferry.agent;
 
+import dev.ferry.agent.host.AgentMaintenance;
 import dev.ferry.agent.host.HostInventory;
 import dev.ferry.agent.host.HostProbeApi;
 import dev.ferry.agent.host.LatencyProber;
@@ -72,12 +73,14 @@ public final class FerryAgent implements AutoCloseable {
         HostInventory inventory = new HostInventory(config, caps, accel.accelerator().name().toLowerCase(),
                 accel.reason(), identity.fingerprintSha256());
         MigrationService migrations = new MigrationService(config, vms, caps.version());
-        AgentApi api = new AgentApi(vms, inventory, migrations);
+        AgentMaintenance maintenance = new AgentMaintenance(stateDir, config.name());
+        inventory.maintenance(maintenance::isOn);
+        AgentApi api = new AgentApi(vms, inventory, migrations, maintenance);
         TransferService transfers = new TransferService(config, vms, identity.sslContext(), QemuImg.system());
         TransferApi transferApi = new TransferApi(transfers);
         StorageApi storageApi = new StorageApi(new StorageService(config, vms, migrations::guestHealth), migrations.storage());
         ImportService imports = new ImportService(config, vms, QemuImg.system());
-        HostProbeApi probes = new HostProbeApi(new PoolMarkers(config), new LatencyProber(config));
+        HostProbeApi probes = new HostProbeApi(new PoolMarkers(config), new LatencyProber(config), maintenance);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);

@@ -10,8 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code ferry host ...}: the hosts registered with the controller. */
-@Command(name = "host", description = "List, show and register hosts.",
-        subcommands = {HostCommand.ListHosts.class, HostCommand.Show.class, HostCommand.Add.class, HostEvacuateCommand.class})
+@Command(name = "host", description = "List, show and register hosts; maintenance mode, link probes, destination recommendations, evacuation.",
+        subcommands = {HostCommand.ListHosts.class, HostCommand.Show.class, HostCommand.Add.class,
+                HostFleetCommands.MaintenanceCmd.class, HostFleetCommands.Probe.class, HostFleetCommands.Recommend.class,
+                HostEvacuateCommand.class})
 final class HostCommand {
 
     static ControllerClient controller(ClientOptions o) { return new ControllerClient(o.ssl(), o.serverUri()); }
@@ -39,7 +41,7 @@ final class HostCommand {
         }
     }
 
-    @Command(name = "show", description = "Show a host and its inventory.")
+    @Command(name = "show", description = "Show a host: its inventory, maintenance state and the newest link measurements.")
     static final class Show implements Callable<Integer> {
         @Mixin
         ClientOptions client;
@@ -50,7 +52,12 @@ final class HostCommand {
         @Override
         public Integer call() {
             client.json();
-            Output.json(System.out, controller(client).host(name));
+            ControllerClient c = controller(client);
+            com.fasterxml.jackson.databind.node.ObjectNode h = (com.fasterxml.jackson.databind.node.ObjectNode) c.host(name);
+            dev.ferry.api.client.FleetClient fleet = dev.ferry.api.client.FleetClient.of(c);
+            h.set("maintenance", fleet.maintenance(name));
+            h.set("links", dev.ferry.api.json.Json.mapper().valueToTree(fleet.links(name)));
+            Output.json(System.out, h);
             return 0;
         }
     }

@@ -81,7 +81,8 @@ final class PlanCommand {
 
         @Override
         public Integer call() {
-            print(client, plans(client).create(document(file)));
+            JsonNode doc = document(file);
+            print(client, plans(client).create(doc));
             return 0;
         }
     }
@@ -96,7 +97,8 @@ final class PlanCommand {
 
         @Override
         public Integer call() {
-            PlanView p = plans(client).validate(document(file));
+            JsonNode doc = document(file);
+            PlanView p = plans(client).validate(doc);
             print(client, p);
             return "valid".equals(p.state()) ? 0 : ErrorCode.ASSESSMENT_BLOCKED.exitCode();
         }

@@ -11,13 +11,19 @@ import java.util.Map;
 
 /**
  * The agent routes the controller's assessment asks of a host: pool marker files
- * ({@link PoolMarkers}) and the latency probe ({@link LatencyProber}). Thin: parse, call, answer.
+ * ({@link PoolMarkers}), the latency probe ({@link LatencyProber}) and the maintenance flag
+ * ({@link AgentMaintenance}). Thin: parse, call, answer.
  */
 public final class HostProbeApi {
     private final PoolMarkers markers;
     private final LatencyProber latency;
+    private final AgentMaintenance maintenance;
 
-    public HostProbeApi(PoolMarkers markers, LatencyProber latency) {
+    /** The body of {@code POST /v1/maintenance}. */
+    public record MaintenanceRequest(Boolean enabled) {}
+
+    public HostProbeApi(PoolMarkers markers, LatencyProber latency, AgentMaintenance maintenance) {
+        this.maintenance = maintenance;
         this.markers = markers;
         this.latency = latency;
     }
@@ -31,6 +37,13 @@ public final class HostProbeApi {
             ctx.json(Map.of("removed", ctx.pathParam("file")));
         });
         r.post("/v1/latency-probe", ctx -> ctx.json(latency.listen()));
+        r.get("/v1/maintenance", ctx -> ctx.json(Map.of("enabled", maintenance.isOn())));
+        r.post("/v1/maintenance", ctx -> {
+            MaintenanceRequest req = body(ctx, MaintenanceRequest.class);
+            if (req == null || req.enabled() == null) throw new FerryException(ErrorCode.INVALID_ARGUMENT, "enabled (true or false) is required");
+            maintenance.set(req.enabled());
+            ctx.json(Map.of("enabled", maintenance.isOn()));
+        });
         r.post("/v1/latency-probe/measure", ctx -> ctx.json(latency.measure(body(ctx, LatencyProbe.Measure.class))));
     }
 

@@ -25,6 +25,7 @@ public enum FindingCode {
     NETWORK_DIFFERS("a NIC's network is backed differently on the destination"),
     POOL_MISSING("no destination pool can take a disk"),
     POOL_NOT_SHARED("a pool declared shared is not the same storage on both hosts"),
+    POOL_PATH_DIFFERS("a pool proven shared is mounted at different paths on the two hosts"),
     POOL_SHARED("a disk stays on a pool both hosts share (informational; proven by a marker file)"),
     POOL_SPACE("the destination pool has too little free space for the disks copied along"),
     MEMORY("the destination has too little memory for the VM"),

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLContext;
 
 /** Typed client of the controller's API, used by the CLI and the demo. */
 public final class ControllerClient {
-    private final JsonHttp http;
+    final JsonHttp http; // package-private: FleetClient shares the connection
 
     public ControllerClient(SSLContext ssl, URI base) {
         this.http = new JsonHttp(ssl, base, "controller " + base.getAuthority(), ErrorCode.SERVER_UNREACHABLE, Duration.ofSeconds(60));

@@ -25,8 +25,12 @@ public record AssessmentInput(String vm, VmSpec spec, VmState state, String mode
                               List<DiskInfo> disks, Map<String, PoolProof> poolProofs, HostCapacity capacity,
                               List<HostInfo> cluster, String targetPool) {
 
-    /** The result of proving one disk's pool shared: {@code shared}, and what was seen, for the message. */
-    public record PoolProof(boolean shared, String detail) {}
+    /**
+     * The result of proving one disk's pool shared: {@code shared}, what was seen (for the
+     * message), the two pools compared, and whether they are at the same path on both hosts.
+     */
+    public record PoolProof(boolean shared, String detail, String sourcePool, String sourcePath, String destinationPool,
+                            String destinationPath, boolean samePath) {}
 
     public AssessmentInput {
         disks = disks == null ? List.of() : List.copyOf(disks);

@@ -143,7 +143,7 @@ public final class Assessor implements Placement {
         Map<String, AssessmentInput.PoolProof> proofs = new LinkedHashMap<>();
         if (dst != null && !src.name().equals(dst.name())) {
             for (DiskSpec d : info.spec().disks()) {
-                if (!StoragePlanner.sharedByBoth(src, dst, d)) continue;
+                if (!StoragePlanner.onSharedPool(src, d)) continue;
                 AssessmentInput.PoolProof p = prover.proveFor(src, dst, d.path(), reprove);
                 if (p != null) proofs.put(d.id(), p);
             }

@@ -4,7 +4,6 @@ import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.controller.ServerConfig;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * How much of a host the assessment may hand out to VMs, resolved from the controller config's
@@ -70,12 +69,5 @@ public final class CapacityPolicy {
 
     private static void check(boolean ok, String why) {
         if (!ok) throw new FerryException(ErrorCode.INVALID_ARGUMENT, "server config: " + why);
-    }
-
-    /** For tests and the docs: the policy as a map of its global figures. */
-    Map<String, Object> describe() {
-        Limits l = limitsOf("");
-        return Map.of("memoryOvercommit", l.memoryOvercommit(), "cpuOvercommit", l.cpuOvercommit(), "reservedMemoryMiB",
-                l.reservedMemoryMiB(), "reservedVcpus", l.reservedVcpus(), "vmOverheadMiB", l.vmOverheadMiB());
     }
 }

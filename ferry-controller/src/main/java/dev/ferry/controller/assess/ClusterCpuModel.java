@@ -24,8 +24,9 @@ final class ClusterCpuModel {
     /** CPU families newest first; a model is ranked by the first family its name starts with. */
     static final List<String> GENERATIONS = List.of("GraniteRapids", "SierraForest", "SapphireRapids", "Icelake-Server", "Cooperlake",
             "Cascadelake-Server", "Snowridge", "Skylake-Server", "Skylake-Client", "Broadwell", "Haswell", "IvyBridge",
-            "SandyBridge", "Westmere", "Nehalem", "Penryn", "Conroe", "EPYC-Genoa", "EPYC-Milan", "EPYC-Rome", "EPYC", "Opteron_G5",
-            "Opteron_G4", "Opteron_G3", "Opteron_G2", "Opteron_G1", "Dhyana", "qemu64", "kvm64", "qemu32", "kvm32");
+            "SandyBridge", "Westmere", "Nehalem", "Penryn", "Conroe", "core2duo", "coreduo", "EPYC-Genoa", "EPYC-Milan", "EPYC-Rome", "EPYC", "Opteron_G5",
+            "Opteron_G4", "Opteron_G3", "Opteron_G2", "Opteron_G1", "Dhyana", "qemu64", "kvm64", "qemu32", "kvm32", "athlon",
+            "phenom", "n270", "pentium3", "pentium2", "pentium", "486");
     private static final Pattern VERSION = Pattern.compile("(.*)-v(\\d+)");
 
     private ClusterCpuModel() {}

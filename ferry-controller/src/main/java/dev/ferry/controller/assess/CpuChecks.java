@@ -24,7 +24,6 @@ final class CpuChecks {
 
     static List<Finding> check(AssessmentInput in) {
         List<Finding> out = new ArrayList<>();
-        HostInfo src = in.source();
         HostInfo dst = in.destination();
         String model = in.spec().cpuModel() == null ? "qemu64" : in.spec().cpuModel();
         if (!dst.cpuModels().contains(model)) {

@@ -35,7 +35,7 @@ final class HostChecks {
             out.add(Finding.blocker(FindingCode.SAME_HOST, "VM '" + vm + "' already runs on " + dst));
         }
         if (in.maintenance() != null || (in.destination() != null && in.destination().inMaintenance())) {
-            String since = in.maintenance() == null ? "" : " since " + in.maintenance().since()
+            String since = in.maintenance() == null ? " (its agent reports it)" : " since " + in.maintenance().since()
                     + (in.maintenance().reason() == null ? "" : " (" + in.maintenance().reason() + ")");
             out.add(Finding.blocker(FindingCode.HOST_IN_MAINTENANCE, dst + " is in maintenance" + since
                     + " and takes no incoming migrations; '" + vm + "' cannot move there"));

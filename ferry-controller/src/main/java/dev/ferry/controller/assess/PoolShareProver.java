@@ -38,13 +38,23 @@ public final class PoolShareProver {
         this.clock = clock;
     }
 
-    /** Whether {@code path}'s pool on {@code writer} is the same storage as its pool on {@code reader}; null when either has none. */
+    /**
+     * Whether the shared pool holding {@code path} on {@code writer} is the same storage as its
+     * counterpart on {@code reader}: the reader's shared pool holding the same path, else its shared
+     * pool of the same name (an operator who declares a pool of that name shared on both hosts
+     * claims it is one storage). Null when the writer's pool is not declared shared or the reader
+     * has no counterpart: then nothing is claimed, and the disk is simply copied.
+     */
     public AssessmentInput.PoolProof proveFor(HostInfo writer, HostInfo reader, String path, boolean force) {
         Optional<HostInfo.PoolInfo> wp = sharedPoolOf(writer, path);
-        Optional<HostInfo.PoolInfo> rp = sharedPoolOf(reader, path);
-        if (wp.isEmpty() || rp.isEmpty()) return null;
+        if (wp.isEmpty()) return null;
+        Optional<HostInfo.PoolInfo> rp = sharedPoolOf(reader, path).or(() -> reader.pools().stream()
+                .filter(p -> p.shared() && p.name().equals(wp.get().name())).findFirst());
+        if (rp.isEmpty()) return null;
         Proof p = prove(writer.name(), wp.get().name(), reader.name(), rp.get().name(), force);
-        return new AssessmentInput.PoolProof(p.shared(), p.detail());
+        boolean samePath = Path.of(wp.get().path()).normalize().equals(Path.of(rp.get().path()).normalize());
+        return new AssessmentInput.PoolProof(p.shared(), p.detail(), wp.get().name(), wp.get().path(), rp.get().name(), rp.get().path(),
+                samePath);
     }
 
     public Proof prove(String writer, String writerPool, String reader, String readerPool, boolean force) {

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * The capacity checks of an assessment: memory and vCPUs against the destination's books
  * ({@link HostCapacity}) and its memory available right now, and storage: every disk either on a
- * pool both hosts declare shared and a marker proved shared, or copied into a destination pool
+ * pool both hosts declare shared (same name or same path) and a marker proved shared, at the same
+ * path on both, or copied into a destination pool
  * with room for it (the pool StoragePlanner, for live and warm, or ColdPlan, for cold, would pick,
  * and the room StoragePlanner asks for). Pure functions of an {@link AssessmentInput}.
  */
@@ -64,15 +65,24 @@ final class ResourceChecks {
         HostInfo dst = in.destination();
         Map<String, List<DiskInfo>> byPool = new LinkedHashMap<>();
         for (DiskSpec d : in.spec().disks()) {
+            AssessmentInput.PoolProof proof = in.poolProofs().get(d.id());
+            if (proof != null && !proof.shared()) {
+                out.add(Finding.blocker(FindingCode.POOL_NOT_SHARED, "disk '" + d.id() + "' of '" + in.vm() + "' (" + d.path()
+                        + ") is on pool '" + proof.sourcePool() + "', which " + src.name() + " and " + dst.name() + " (pool '"
+                        + proof.destinationPool() + "') declare shared, but it is not the same storage: " + proof.detail()));
+                continue;
+            }
+            if (proof != null && !proof.samePath()) {
+                out.add(Finding.blocker(FindingCode.POOL_PATH_DIFFERS, "disk '" + d.id() + "' of '" + in.vm() + "' is on pool '"
+                        + proof.sourcePool() + "', the same storage as pool '" + proof.destinationPool() + "' of " + dst.name()
+                        + " but at " + proof.sourcePath() + " on " + src.name() + " and " + proof.destinationPath() + " on " + dst.name()
+                        + "; the destination opens a disk"
+                        + " at its source path, so both hosts must mount the pool at the same path"));
+                continue;
+            }
             if (StoragePlanner.sharedByBoth(src, dst, d)) {
-                AssessmentInput.PoolProof proof = in.poolProofs().get(d.id());
-                if (proof != null && !proof.shared()) {
-                    out.add(Finding.blocker(FindingCode.POOL_NOT_SHARED, "disk '" + d.id() + "' of '" + in.vm() + "' (" + d.path()
-                            + ") is on a pool both hosts declare shared, but it is not the same storage: " + proof.detail()));
-                } else {
-                    out.add(Finding.info(FindingCode.POOL_SHARED, "disk '" + d.id() + "' stays on shared storage, not copied"
-                            + (proof == null ? " (not proven)" : " (" + proof.detail() + ")")));
-                }
+                out.add(Finding.info(FindingCode.POOL_SHARED, "disk '" + d.id() + "' stays on shared storage, not copied"
+                        + (proof == null ? " (not proven)" : " (" + proof.detail() + ")")));
                 continue;
             }
             Optional<HostInfo.PoolInfo> pool = targetPool(in, d, out);

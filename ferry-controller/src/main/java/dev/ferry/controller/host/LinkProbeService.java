@@ -44,7 +44,7 @@ public final class LinkProbeService implements LinkMeasurements {
         LatencyProbe.Target echo = HostProbeClient.of(dst).openEcho();
         LatencyProbe.Result lat = HostProbeClient.of(src).measureLatency(new LatencyProbe.Measure(echo.host(), echo.port(), SAMPLES));
         LinkMeasurement m = new LinkMeasurement(from, to, r.bytesPerSec() / 1048576.0, lat.rttAvgMs(), lat.lossPercent(),
-                clock.instant());
+                java.time.Instant.ofEpochMilli(clock.millis()));
         store.add(m);
         return m;
     }

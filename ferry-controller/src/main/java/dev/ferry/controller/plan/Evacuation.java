@@ -51,8 +51,9 @@ public final class Evacuation {
                 null, null, null, null, null, null, null, null, "continue", null, entries);
         PlanDefinition def = PlanDocuments.check(doc);
         if (dryRun) return plans.validateDefinition(def);
-        maintenance.enter(host, "evacuation");
+        // Validated and stored first: a refused evacuation leaves the host as it was, not in maintenance.
         PlanView created = plans.create(def);
+        maintenance.enter(host, "evacuation (plan " + created.id() + ")");
         return plans.run(created.id());
     }
 }

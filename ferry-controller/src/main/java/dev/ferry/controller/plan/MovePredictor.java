@@ -27,7 +27,22 @@ public final class MovePredictor {
     public static final long ASSUMED_DIRTY_BYTES = 4L << 20;
     public static final long COLD_STOP_MS = 5_000;
     public static final long COLD_START_MS = 3_000;
+    /**
+     * What a live migration's job takes besides QEMU's transfer, assumed: the plan phase's dirty-rate
+     * and link measurements (about 2.5 s), starting the destination QEMU and the post-switchover
+     * verification. The ETA adds it to each move; the per-VM duration compares QEMU's transfer time.
+     */
+    public static final long LIVE_SETUP_MS = 5_000;
+    /** A warm migration's job besides its one pass: destination start, pause and resume. */
+    public static final long WARM_SETUP_MS = 3_000;
     private static final long MIB = 1 << 20;
+
+    /** The wall time a move's job is expected to take: the predicted transfer plus the mode's setup. */
+    public static long jobMs(Figures predicted, String mode) {
+        long transfer = predicted == null || predicted.totalMs() == null ? 0 : predicted.totalMs();
+        long setup = MigrationRequest.COLD.equals(mode) ? 0 : MigrationRequest.WARM.equals(mode) ? WARM_SETUP_MS : LIVE_SETUP_MS;
+        return Math.max(1, transfer + setup);
+    }
 
     private final PlanInputs inputs;
 

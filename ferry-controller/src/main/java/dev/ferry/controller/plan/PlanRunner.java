@@ -48,7 +48,7 @@ public final class PlanRunner {
         this.clock = clock;
         List<PlanScheduler.Move> moves = rows.stream().map(r -> new PlanScheduler.Move(r.seq(), r.vm(), r.source(), r.destination(), r.wave(),
                 def.items().stream().filter(i -> i.vm().equals(r.vm())).findFirst().map(PlanDefinition.Item::dependsOn).orElse(List.of()),
-                r.predicted().totalMs() == null ? 1 : r.predicted().totalMs())).toList();
+                MovePredictor.jobMs(r.predicted(), r.mode()))).toList();
         this.scheduler = new PlanScheduler(moves, def.limits(), def.windowStart(), def.windowEnd(), def.onFailure());
         for (PlanItemRecord r : rows) {
             items.put(r.seq(), r);

@@ -93,7 +93,7 @@ public final class PlanValidator {
     /** The scheduler's view of checked items. */
     static List<PlanScheduler.Move> moves(List<Checked> items) {
         return items.stream().map(c -> new PlanScheduler.Move(c.seq(), c.item().vm(), c.source(), c.destination(), c.item().wave(),
-                c.item().dependsOn(), c.predicted() == null || c.predicted().totalMs() == null ? 1 : c.predicted().totalMs())).toList();
+                c.item().dependsOn(), MovePredictor.jobMs(c.predicted(), c.item().request().modeOrDefault()))).toList();
     }
 
     /** The best recommendation without blockers; when there is none, the best one's assessment (its blockers say why). */

@@ -211,6 +211,55 @@ class PlanServiceTest {
     }
 
     @Test
+    void nothingStartsBeforeTheWindowAndAMoveThatWouldEndAfterItIsSkippedWithTheReason() {
+        fourVms();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        MovePredictor predictor = new MovePredictor(PlanInputs.NONE);
+        service.close();
+        service = new PlanService(db.plans(), new PlanValidator(fleet, db.vms(), predictor), fleet, predictor, clock, 3_600_000);
+        PlanView p = service.create("""
+                name: night
+                limits: {perCluster: 1}
+                window: {start: 2030-01-01T01:00:00Z, end: 2030-01-01T01:00:10Z}
+                vms:
+                  - {vm: a, to: h2}
+                  - {vm: b, to: h3}
+                """);
+        service.run(p.id());
+        service.tickAll();
+        assertThat(fleet.running()).as("the window has not opened").isEmpty();
+        clock.set(java.time.Instant.parse("2030-01-01T01:00:00Z"));
+        service.tickAll();
+        assertThat(fleet.running()).containsExactly("a");
+        clock.set(java.time.Instant.parse("2030-01-01T01:00:06Z")); // b's job (about 6 s) would end after 01:00:10
+        fleet.finish("a", true);
+        service.tickAll();
+        PlanView v = service.view(p.id());
+        assertThat(fleet.started).containsExactly("a->h2");
+        assertThat(v.items().get(1).state()).isEqualTo("skipped");
+        assertThat(v.items().get(1).error()).contains("falls after the window's end (2030-01-01T01:00:10Z)");
+        assertThat(v.state()).isEqualTo("failed");
+    }
+
+    /** A clock the test sets. */
+    static final class MutableClock extends Clock {
+        private volatile java.time.Instant now;
+
+        MutableClock(java.time.Instant now) { this.now = now; }
+
+        void set(java.time.Instant t) { now = t; }
+
+        @Override
+        public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) { return this; }
+
+        @Override
+        public java.time.Instant instant() { return now; }
+    }
+
+    @Test
     void aBadDocumentIsInvalidPlanNamingTheField() {
         assertInvalid("name: x\nvms:\n  - {vm: a, to: h2, mode: teleport}\n", "vms[0].mode");
         assertInvalid("name: x\nvms:\n  - {vm: a, to: h2, colour: red}\n", "vms[0]");

@@ -17,6 +17,9 @@ import java.util.Locale;
  * a bar chart of duration and downtime predicted against measured.
  */
 public final class PlanReport {
+    private static final String NOTE = "Durations are QEMU's transfer time; a predicted one is the move alone on its link (the ETA"
+            + " adds each job's setup and slows moves that share a link). Downtime is QEMU's for live moves, the pause for warm and cold.";
+
     private final PlanView plan;
 
     private PlanReport(PlanView plan) { this.plan = plan; }
@@ -53,6 +56,7 @@ public final class PlanReport {
                 .append("\n- measured total: ").append(seconds(elapsedMs())).append("\n");
         if (plan.errorMessage() != null) sb.append("- error: ").append(plan.errorMessage()).append("\n");
         sb.append("\n## Predicted against measured\n\n![chart](chart.png)\n\n");
+        sb.append(NOTE).append("\n\n");
         sb.append("| VM | wave | from | to | mode | state | duration predicted | duration measured | downtime predicted | downtime measured"
                 + " | MiB predicted | MiB measured | migration job |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -85,7 +89,7 @@ public final class PlanReport {
                 .append(esc(plan.state())).append("</b>, on failure ").append(esc(plan.onFailure())).append(", predicted total ")
                 .append(seconds(plan.predictedTotalMs())).append(", measured total ").append(seconds(elapsedMs())).append("</p>");
         if (plan.errorMessage() != null) sb.append("<p>error: ").append(esc(plan.errorMessage())).append("</p>");
-        sb.append("<img src=\"chart.png\" alt=\"predicted against measured\"><table><tr>");
+        sb.append("<img src=\"chart.png\" alt=\"predicted against measured\"><p>").append(esc(NOTE)).append("</p><table><tr>");
         for (String h : List.of("VM", "wave", "from", "to", "mode", "state", "duration predicted", "duration measured", "downtime predicted",
                 "downtime measured", "MiB predicted", "MiB measured", "migration job")) sb.append("<th>").append(h).append("</th>");
         sb.append("</tr>");

@@ -1,5 +1,7 @@
 package dev.ferry.bench.evacuation;
 
+import dev.ferry.api.client.FleetClient;
+import dev.ferry.api.host.LinkMeasurement;
 import dev.ferry.bench.live.BenchLab;
 import dev.ferry.cli.lab.ControllerPlanApi;
 import dev.ferry.cli.lab.DemoGuest;
@@ -78,12 +80,15 @@ public final class EvacuationBench {
         long nonZero = fleet.nonZeroBytes(guests);
         LinkResult r = new LinkResult(link, goodput, nonZero, 0, null, null);
         say(String.format(Locale.ROOT, "non-zero guest memory %.1f MiB: lower bound %.1f s", nonZero / MIB, r.lowerBoundMs() / 1000));
+        probeLinks(lab);
         say("(a) evacuating host-a through a plan");
         RunResult evac = new EvacuationRun(lab, plans, fleet, settings, this::say).run();
         r = r.withEvacuation(evac);
         say(summary(evac, r.evacuationRatio()));
         run = run.with(r, load());
         run.write(json);
+        // the evacuation left host-a in maintenance (its agent refuses new guests): the next run needs it back
+        FleetClient.of(lab.services().controllerClient()).maintenance("host-a", false, "evacuation bench: next run");
         fleet.removeAll();
         if (evac.moves().isEmpty() || evac.moves().stream().anyMatch(m -> m.to() == null)) return run; // nothing to repeat
         List<String> serialGuests = fleet.boot("serial-" + tag + "-");
@@ -100,6 +105,18 @@ public final class EvacuationBench {
         run.write(json);
         fleet.removeAll();
         return run;
+    }
+
+    /**
+     * Has the controller measure host-a's links to the other hosts (as {@code ferry host probe}
+     * does), so the plan predicts with the shaped link rather than an assumed one.
+     */
+    private void probeLinks(BenchLab lab) {
+        FleetClient fleet = FleetClient.of(lab.services().controllerClient());
+        for (String to : List.of("host-b", "host-c")) {
+            LinkMeasurement m = fleet.probe("host-a", to);
+            say(String.format(Locale.ROOT, "controller's probe host-a -> %s: %.1f MiB/s, rtt %.2f ms", to, m.goodputMiBps(), m.rttMs()));
+        }
     }
 
     private static String summary(RunResult r, Double ratio) {

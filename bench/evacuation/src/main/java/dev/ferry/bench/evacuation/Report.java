@@ -35,9 +35,10 @@ public final class Report {
                 - **lower bound**: the guests' non-zero memory (read from each QEMU's guest-RAM mapping just before the run;
                   zero pages cost QEMU a header only) over the TCP goodput of host-a's link (measured before the runs). Every
                   move leaves host-a, so no method that sends each non-zero page once can beat it.
-                - **(a) evacuation**: one `POST /v1/hosts/host-a/evacuate`; the controller assesses every guest, picks
-                  destinations and runs the plan with the concurrency its limits allow. Wall time from the request to the
-                  plan's end.
+                - **(a) evacuation**: the controller first measures host-a's links to host-b and host-c (`ferry host
+                  probe`, so the plan predicts with them), then one `POST /v1/hosts/host-a/evacuate`: it assesses every
+                  guest, picks destinations and runs the plan with the concurrency its limits allow. Wall time from the
+                  request to the plan's end. Host-a leaves maintenance again afterwards.
                 - **(b) serial**: fresh guests again, the same moves (each guest to the host the plan chose), one
                   `ferry migration start` after another with the CLI's defaults. Wall time from the first request to the
                   last move's end.

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 /**
  * Run (b): the same moves as the evacuation (each guest to the host the plan chose for it), made
  * the way an operator without plans would: one {@code ferry migration start} after another, each
- * with the CLI's defaults, the next one only when the previous one has ended.
+ * with the CLI's defaults (see {@link #request}), the next one only when the previous one has ended.
  */
 final class SerialRun {
     private final BenchLab lab;
@@ -38,7 +38,7 @@ final class SerialRun {
         Long requestMs = null;
         for (Map.Entry<String, String> e : moves.entrySet()) {
             long start = ms(t0);
-            MigrationView v = controller.startMigration(new MigrationRequest(e.getKey(), e.getValue(), null, null, null));
+            MigrationView v = controller.startMigration(request(e.getKey(), e.getValue()));
             if (requestMs == null) requestMs = ms(t0);
             while (!(v = controller.migration(v.id())).isFinished()) {
                 if (ms(t0) > settings.ceilingMs()) {
@@ -62,6 +62,15 @@ final class SerialRun {
         }
         long wallMs = ms(t0);
         return new RunResult("serial", state, wallMs, requestMs == null ? 0 : requestMs, lab.wireBytesSent("host-a") - wire0, null, null, done, RunResult.maxConcurrent(done));
+    }
+
+    /**
+     * Exactly what {@code ferry migration start VM --to HOST} sends: mode {@code live} (the CLI's
+     * default, which runs Ferry's planner) and nothing else set. A request without a mode would skip
+     * the planner and so would not be the same move as the plan's.
+     */
+    static MigrationRequest request(String vm, String to) {
+        return new MigrationRequest(vm, to, null, null, null, MigrationRequest.LIVE, null, null, null, null, null);
     }
 
     private static long ms(long t0) { return (System.nanoTime() - t0) / 1_000_000; }

@@ -78,4 +78,13 @@ class EvacuationFiguresTest {
         assertThat(s.cmdline()).contains("ferry.mem=48", "ferry.rate=4");
         assertThat(s.links()).containsExactly("1gbit");
     }
+
+    @Test
+    void theSerialMovesAskWhatTheCliAsksByDefault() {
+        dev.ferry.api.migration.MigrationRequest r = SerialRun.request("s1", "host-c");
+        assertThat(r.mode()).isEqualTo(dev.ferry.api.migration.MigrationRequest.LIVE);
+        assertThat(r.to()).isEqualTo("host-c");
+        assertThat(r.maxDowntimeMs()).isNull();
+        assertThat(r.bandwidthMiBps()).isNull();
+    }
 }

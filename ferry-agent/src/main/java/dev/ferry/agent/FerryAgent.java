@@ -63,8 +63,9 @@ public final class FerryAgent implements AutoCloseable {
         }
         caps = caps.allowingMachines(config.machineTypes());
         LOG.info("host {}: QEMU {}, accelerator {} ({})", config.name(), caps.version(), accel.accelerator(), accel.reason());
-        Map<String, NetworkDef> networks = config.networks().stream()
-                .collect(Collectors.toMap(NetworkDef::name, Function.identity()));
+        Map<String, NetworkDef> networks = new java.util.HashMap<>(config.networks().stream()
+                .collect(Collectors.toMap(NetworkDef::name, Function.identity())));
+        networks.putIfAbsent(NetworkDef.ISOLATED, NetworkDef.isolated());
         VmRepository repo = new VmRepository(stateDir);
         VmManager vms = new VmManager(config.name(), repo, new HostSpecCheck(config, QemuImg.system()),
                 () -> LaunchOptions.builder().qemuBinary(config.qemu()).accelerator(accel.accelerator())
@@ -87,6 +88,7 @@ public final class FerryAgent implements AutoCloseable {
             storageApi.register(c);
             transferApi.register(c);
             probes.register(c);
+            new dev.ferry.agent.safety.SafetyApi(vms, migrations::guestHealth, config.networks()).register(c);
         });
         LOG.info("agent {} listening on https://{}:{}", config.name(), config.listenHost(), server.port());
         FerryAgent agent = new FerryAgent(config, vms, inventory, server, migrations);

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.ExitCodes;
 import dev.ferry.cli.lab.Demo;
 import dev.ferry.cli.lab.DemoSettings;
@@ -13,14 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ferry demo}: Ferry's main job, shown end to end on one machine. It builds a two-host lab
- * (network namespaces as root, else loopback), boots the test guest on host-a, live-migrates it to
- * host-b through the controller with the same progress view as {@code ferry migration start
- * --watch}, verifies it from the guest's own console and cleans everything up again. The work is
- * done by {@link dev.ferry.cli.lab}; this class is only its command line.
+ * {@code ferry demo}: Ferry's main job, shown end to end on one machine. It builds a lab of two to
+ * five hosts (network namespaces as root, else loopback), boots test guests, live-migrates them
+ * through the controller with the same progress view as {@code ferry migration start --watch} (or,
+ * with {@code --evacuate}, empties host-a through an evacuation plan), verifies them from the
+ * guests' own consoles and cleans everything up again. The work is done by
+ * {@link dev.ferry.cli.lab}; this class is only its command line.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a two-host lab on this machine and live-migrate a test VM between the hosts.")
+        description = "Run a multi-host lab on this machine and live-migrate test VMs between the hosts.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "work directory (default /tmp/ferry-demo-PID; with --stop: the lab to stop)")
     Path dir;
@@ -31,8 +33,17 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--stop", description = "stop a lab left running by --keep (the last one, or --dir)")
     boolean stop;
 
-    @Option(names = "--rounds", defaultValue = "1", description = "migrations, back and forth between the hosts (default 1)")
-    int rounds;
+    @Option(names = "--rounds", description = "migration rounds; each moves every VM to the next host (default 1)")
+    Integer rounds;
+
+    @Option(names = "--hosts", defaultValue = "2", description = "hosts in the lab, 2 to 5 (default 2)")
+    int hosts;
+
+    @Option(names = "--vms", defaultValue = "1", description = "test VMs, 1 to 8 (default 1: 256 MiB; more: 128 MiB each)")
+    int vms;
+
+    @Option(names = "--evacuate", description = "evacuate host-a through the controller's plan instead of migration rounds")
+    boolean evacuate;
 
     @Option(names = "--bandwidth", paramLabel = "MiB/s", description = "cap on the migration stream")
     Integer bandwidth;
@@ -40,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-downtime", paramLabel = "ms", description = "longest pause the guest may see (default 300)")
     Integer maxDowntime;
 
-    @Option(names = "--shape", paramLabel = "1gbit|100mbit", description = "limit the migration link with tc (namespace lab only)")
+    @Option(names = "--shape", paramLabel = "1gbit|100mbit", description = "limit each host's migration link with tc (namespace lab only)")
     String shape;
 
     @Option(names = "--loopback", description = "run both agents on 127.0.0.1 even as root")
@@ -51,8 +62,14 @@ final class DemoCommand implements Callable<Integer> {
         DemoSettings s;
         try {
             if (stop) return DemoStop.stop(dir, System.out);
-            s = new DemoSettings(home(), dir == null ? DemoSettings.defaultDir() : dir, keep, bandwidth, maxDowntime, shape, rounds,
-                    loopback);
+            Path home = home();
+            try {
+                s = new DemoSettings(home, dir == null ? DemoSettings.defaultDir() : dir, keep, bandwidth, maxDowntime, shape, rounds,
+                        loopback, hosts, vms, evacuate);
+            } catch (LabException e) {
+                System.err.println("error: " + e.getMessage() + " [" + ErrorCode.INVALID_ARGUMENT.name() + "]");
+                return ExitCodes.USAGE;
+            }
         } catch (LabException e) {
             System.err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ferry", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = FerryCli.Version.class,
         description = "Moves virtual machines between KVM/QEMU hosts.",
         subcommands = {ServerCommand.class, AgentCommand.class, PkiCommand.class, HostCommand.class, VmCommand.class,
-                MigrationCommand.class, AssessCommand.class, ImportCommand.class, ExportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+                MigrationCommand.class, AssessCommand.class, ImportCommand.class, ExportCommand.class, PlanCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class FerryCli {
 
     public static void main(String[] args) {

@@ -10,9 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code ferry host ...}: the hosts registered with the controller. */
-@Command(name = "host", description = "List, show and register hosts; maintenance mode, link probes, destination recommendations.",
+@Command(name = "host", description = "List, show and register hosts; maintenance mode, link probes, destination recommendations, evacuation.",
         subcommands = {HostCommand.ListHosts.class, HostCommand.Show.class, HostCommand.Add.class,
-                HostFleetCommands.MaintenanceCmd.class, HostFleetCommands.Probe.class, HostFleetCommands.Recommend.class})
+                HostFleetCommands.MaintenanceCmd.class, HostFleetCommands.Probe.class, HostFleetCommands.Recommend.class,
+                HostEvacuateCommand.class})
 final class HostCommand {
 
     static ControllerClient controller(ClientOptions o) { return new ControllerClient(o.ssl(), o.serverUri()); }

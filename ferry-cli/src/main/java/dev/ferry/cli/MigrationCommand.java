@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 /** {@code ferry migration ...}: start, follow, inspect and abort migrations. */
 @Command(name = "migration", description = "Start, watch, list, show and abort migrations.",
         subcommands = {MigrationCommand.Start.class, MigrationCommand.ListJobs.class, MigrationCommand.Show.class,
-                MigrationCommand.Abort.class, MigrationCommand.Watch.class})
+                MigrationCommand.Abort.class, MigrationCommand.Watch.class, MigrationSafetyCommands.Test.class,
+                MigrationSafetyCommands.Rollback.class, MigrationSafetyCommands.Report.class})
 final class MigrationCommand {
 
     @Command(name = "start", description = {
@@ -75,6 +76,17 @@ final class MigrationCommand {
         @Option(names = "--keep-source-disks", description = "keep the source images of copied disks after a successful migration")
         boolean keepSourceDisks;
 
+        @Option(names = "--backup", description = "take a point-in-time copy of the VM's disks before anything moves, kept on the"
+                + " source until the post-migration checks pass and then for the controller's retention ('rollback --to-backup')")
+        boolean backup;
+
+        @Option(names = "--monitor", paramLabel = "S", description = "watch the guest for S seconds after the switchover"
+                + " (default: the controller's, 10 s)")
+        Integer monitor;
+
+        @Option(names = "--rollback-on-failed-check", description = "migrate the VM back to its source when a post-migration check fails")
+        boolean rollbackOnFailedCheck;
+
         /** Storage options, or null when none was given (the defaults apply). */
         StorageOptions storage() {
             if (targetPool == null && diskFormat == null && !keepSourceDisks) return null;
@@ -87,7 +99,8 @@ final class MigrationCommand {
             ControllerClient c = HostCommand.controller(client);
             MigrationView v = c.startMigration(new MigrationRequest(vm, to, maxDowntime, bandwidth, insecure ? Boolean.TRUE : null,
                     mode, allowPostcopy ? Boolean.TRUE : null, allowThrottle ? Boolean.TRUE : null, maxDuration,
-                    keepSource ? Boolean.TRUE : null, storage()));
+                    keepSource ? Boolean.TRUE : null, storage(), backup ? Boolean.TRUE : null, monitor,
+                    rollbackOnFailedCheck ? Boolean.TRUE : null));
             if (!watch) {
                 if (json) Output.json(System.out, v);
                 else System.out.println(v.mode() + " migration " + v.id() + " started: " + v.vm() + " " + v.source() + " -> " + v.destination());
@@ -124,9 +137,10 @@ final class MigrationCommand {
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();
-            rows.add(List.of("ID", "VM", "FROM", "TO", "STATE", "PHASE", "CREATED"));
+            rows.add(List.of("ID", "VM", "FROM", "TO", "MODE", "STATE", "PHASE", "CREATED"));
             for (MigrationView m : all) {
-                rows.add(List.of(m.id(), m.vm(), m.source(), m.destination(), m.state(), m.phase(), String.valueOf(m.createdAt())));
+                rows.add(List.of(m.id(), m.vm(), m.source(), m.destination(), String.valueOf(m.mode()), m.state(), String.valueOf(m.phase()),
+                        String.valueOf(m.createdAt())));
             }
             Output.table(System.out, rows);
             return 0;

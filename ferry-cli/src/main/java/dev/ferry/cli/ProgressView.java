@@ -84,6 +84,9 @@ final class ProgressView {
             rows.add(List.of("HEARTBEAT GAP", r.heartbeatGapMs() == null ? "-" : r.heartbeatGapMs() + " ms"));
             rows.add(List.of("TRANSFERRED", mib(r.transferredBytes())));
             rows.add(List.of("ITERATIONS", String.valueOf(r.iterations())));
+            if (r.checks() != null) {
+                for (var c : r.checks()) rows.add(List.of("CHECK " + c.check(), (c.ok() ? "ok: " : "FAILED: ") + c.detail()));
+            }
         }
         if (m.errorMessage() != null) rows.add(List.of("ERROR", m.errorMessage() + " [" + m.errorCode() + "]"));
         Output.table(out, rows);

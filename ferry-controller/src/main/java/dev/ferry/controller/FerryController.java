@@ -11,9 +11,11 @@ import dev.ferry.controller.host.LinkProbeService;
 import dev.ferry.controller.host.Maintenance;
 import dev.ferry.controller.host.HostRegistry;
 import dev.ferry.controller.imports.ImportEngine;
+import dev.ferry.controller.safety.SafetyService;
 import dev.ferry.controller.migration.MigrationEngine;
 import dev.ferry.controller.migration.MigrationMetrics;
 import dev.ferry.controller.migration.Reconciler;
+import dev.ferry.controller.plan.PlanModule;
 import dev.ferry.controller.store.Database;
 import dev.ferry.pki.TlsIdentity;
 import dev.ferry.web.MtlsServer;
@@ -45,8 +47,10 @@ public final class FerryController implements AutoCloseable {
     private final MtlsServer server;
     private final ScheduledExecutorService background;
     private ImportEngine imports;
+    private PlanModule plans;
     private Assessor assessor;
     private LinkProbeService links;
+    private SafetyService safety;
 
     private FerryController(Database db, MigrationEngine engine, MtlsServer server, ScheduledExecutorService background) {
         this.db = db;
@@ -83,11 +87,13 @@ public final class FerryController implements AutoCloseable {
                 new RecommendationScore(links), Clock.systemUTC());
         AssessmentApi assessment = new AssessmentApi(assessor, maintenance, links);
         MigrationEngine engine = new MigrationEngine(db.migrations(), db.vms(), agents, registry, new MigrationMetrics(metrics),
-                reconciler, assessor);
+                reconciler, assessor, config.safety(), db.backups());
+        SafetyService safety = new SafetyService(db.migrations(), db.backups(), db.vms(), agents, registry, engine);
+        safety.failLeftovers(db.migrations().unfinished());
         ImportEngine imports = new ImportEngine(db.migrations(), db.hosts(), db.vms(), registry, identity.sslContext());
         imports.resume(db.migrations().unfinished());
         AtomicReference<List<MigrationRecord>> orphans = new AtomicReference<>(reconciler.reconcile(db.migrations().unfinished().stream()
-                .filter(r -> !ImportEngine.MODES.contains(r.mode())).toList()));
+                .filter(r -> !ImportEngine.MODES.contains(r.mode()) && !SafetyService.MODES.contains(r.mode())).toList()));
         ScheduledExecutorService bg = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "inventory-sync");
             t.setDaemon(true);
@@ -98,21 +104,30 @@ public final class FerryController implements AutoCloseable {
                 registry.syncAll();
                 if (!orphans.get().isEmpty()) orphans.set(reconciler.reconcile(orphans.get()));
                 reconciler.settlePending();
+                safety.sweep(java.time.Instant.now());
             } catch (RuntimeException e) {
                 LOG.warn("inventory sync failed: {}", e.getMessage());
             }
         }, config.syncSeconds(), config.syncSeconds(), TimeUnit.SECONDS);
+        PlanModule plans = PlanModule.start(db, engine, agents, assessor, assessor::commit,
+                (host, reason) -> maintenance.set(host, true, reason),
+                (from, to) -> links.latest(from, to).map(m -> (long) (m.goodputMiBps() * 1024 * 1024)));
+        plans.resumeUnfinished();
         ControllerApi api = new ControllerApi(db.hosts(), db.vms(), registry, engine, metrics);
         MtlsServer server = MtlsServer.start(identity.sslContext(), config.listenHost(), config.listenPort(), c -> {
             api.register(c);
             imports.register(c);
+            plans.register(c);
             assessment.register(c);
+            safety.register(c);
         });
         LOG.info("controller listening on https://{}:{} ({} database)", config.listenHost(), server.port(), db.kind());
         FerryController controller = new FerryController(db, engine, server, bg);
         controller.imports = imports;
+        controller.plans = plans;
         controller.assessor = assessor;
         controller.links = links;
+        controller.safety = safety;
         return controller;
     }
 
@@ -125,13 +140,17 @@ public final class FerryController implements AutoCloseable {
 
     /** The measured links between hosts (plan predictions read the newest goodput of a pair). */
     public LinkMeasurements links() { return links; }
+    /** Test migrations, rollbacks, backups and reports (for plans that roll back and for tests). */
+    public SafetyService safety() { return safety; }
 
     @Override
     public void close() {
         background.shutdownNow();
+        if (plans != null) plans.close();
         server.close();
         engine.close();
         if (imports != null) imports.close();
+        if (safety != null) safety.close();
         db.close();
     }
 }

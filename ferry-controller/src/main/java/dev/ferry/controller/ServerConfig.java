@@ -15,7 +15,7 @@ import java.util.List;
  * PostgreSQL JDBC URL is given) and the hosts to register at start.
  */
 public record ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts,
-                           Integer syncIntervalSeconds, Capacity capacity) {
+                           Integer syncIntervalSeconds, Capacity capacity, Integer monitorSeconds, Backup backup) {
 
     public record Database(String jdbcUrl, String user, String password) {}
 
@@ -31,14 +31,24 @@ public record ServerConfig(String listen, String stateDir, String tlsDir, Databa
     public record Capacity(Double memoryOvercommit, Double cpuOvercommit, Long reservedMemoryMiB, Integer reservedVcpus,
                            Long vmOverheadMiB, Integer poolProofMaxAgeSeconds, java.util.Map<String, Capacity> hosts) {}
 
+    /** Pre-migration backups: how long one is kept after the post-migration checks passed (default 24 h). */
+    public record Backup(Integer retentionHours) {}
+
+
     public ServerConfig {
         hosts = hosts == null ? List.of() : List.copyOf(hosts);
     }
 
-    /** A configuration with the default capacity policy (the form before {@code capacity:} existed). */
+    /** A configuration with the default capacity policy and the safety defaults (monitoring 10 s, backups kept 24 h). */
     public ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts,
                         Integer syncIntervalSeconds) {
         this(listen, stateDir, tlsDir, database, hosts, syncIntervalSeconds, null);
+    }
+
+    /** A configuration with the given capacity policy and the safety defaults. */
+    public ServerConfig(String listen, String stateDir, String tlsDir, Database database, List<Host> hosts,
+                        Integer syncIntervalSeconds, Capacity capacity) {
+        this(listen, stateDir, tlsDir, database, hosts, syncIntervalSeconds, capacity, null, null);
     }
 
     public static ServerConfig load(Path file) {
@@ -53,6 +63,8 @@ public record ServerConfig(String listen, String stateDir, String tlsDir, Databa
         if (c.listen == null || !c.listen.matches(".+:\\d+")) p.add("listen must be host:port");
         if (c.stateDir == null) p.add("stateDir is required");
         if (c.tlsDir == null) p.add("tlsDir is required (a directory issued by 'ferry pki issue')");
+        if (c.monitorSeconds != null && (c.monitorSeconds < 0 || c.monitorSeconds > 3600)) p.add("monitorSeconds must be between 0 and 3600");
+        if (c.backup != null && c.backup.retentionHours() != null && c.backup.retentionHours() < 0) p.add("backup.retentionHours must be at least 0");
         if (!p.isEmpty()) throw new FerryException(ErrorCode.INVALID_ARGUMENT, file + ": " + String.join("; ", p));
         return c;
     }
@@ -65,6 +77,11 @@ public record ServerConfig(String listen, String stateDir, String tlsDir, Databa
     public String listenHost() { return listen.substring(0, listen.lastIndexOf(':')); }
 
     public int listenPort() { return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1)); }
+
+    /** The migration-safety defaults: monitoring window and backup retention. */
+    public dev.ferry.controller.safety.SafetySettings safety() {
+        return dev.ferry.controller.safety.SafetySettings.of(monitorSeconds, backup == null ? null : backup.retentionHours());
+    }
 
     public int syncSeconds() { return syncIntervalSeconds == null ? 5 : syncIntervalSeconds; }
 }

@@ -42,7 +42,8 @@ public final class HostSpecCheck {
         for (DiskSpec d : spec.disks()) checkDisk(d);
         for (int i = 0; i < spec.nics().size(); i++) {
             NicSpec n = spec.nics().get(i);
-            boolean known = config.networks().stream().anyMatch(net -> net.name().equals(n.network()));
+            boolean known = dev.ferry.api.host.NetworkDef.ISOLATED.equals(n.network())
+                    || config.networks().stream().anyMatch(net -> net.name().equals(n.network()));
             if (!known) {
                 throw new FerryException(ErrorCode.INVALID_SPEC, "nics[" + i + "].network '" + n.network()
                         + "' is not defined on host " + config.name());

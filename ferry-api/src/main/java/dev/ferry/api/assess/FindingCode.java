@@ -9,6 +9,7 @@ public enum FindingCode {
     HOST_UNREACHABLE("the destination's agent does not answer"),
     HOST_IN_MAINTENANCE("the destination is in maintenance mode"),
     SAME_HOST("the VM already runs on the destination"),
+    NO_DESTINATION("no registered host can take the VM (a plan's auto destination)"),
     VM_NOT_RUNNING("the VM is not running, so only a cold migration can move it"),
     VM_IN_MIGRATION("the VM is in the middle of another migration"),
     ACCELERATOR_MISMATCH("the hosts run guests with different accelerators"),

@@ -20,6 +20,9 @@ public final class ControllerClient {
         this.http = new JsonHttp(ssl, base, "controller " + base.getAuthority(), ErrorCode.SERVER_UNREACHABLE, Duration.ofSeconds(60));
     }
 
+    /** The connection, for the feature clients built on it ({@link PlanClient}, {@link SafetyClient}). */
+    JsonHttp http() { return http; }
+
     public List<JsonNode> hosts() { return http.get("/v1/hosts", new TypeReference<List<JsonNode>>() {}); }
 
     public JsonNode host(String name) { return http.get("/v1/hosts/" + name, JsonNode.class); }
@@ -42,4 +45,5 @@ public final class ControllerClient {
     public Stream<String> watch(String id) { return http.lines("/v1/migrations/" + id + "/watch"); }
 
     public String metrics() { return http.get("/metrics", String.class); }
+
 }

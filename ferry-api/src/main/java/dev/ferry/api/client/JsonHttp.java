@@ -87,6 +87,11 @@ public final class JsonHttp {
                 byte[] bytes = in.readAllBytes();
                 if (resp.statusCode() >= 400) throw error(resp.statusCode(), new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
                 if (type.getRawClass() == Void.class || bytes.length == 0) return null;
+                if (type.getRawClass() == byte[].class) {
+                    @SuppressWarnings("unchecked")
+                    T raw = (T) bytes;
+                    return raw;
+                }
                 if (type.getRawClass() == String.class) {
                     @SuppressWarnings("unchecked")
                     T text = (T) new String(bytes, java.nio.charset.StandardCharsets.UTF_8);

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param predictedDowntimeMs what the planner predicted for the downtime, null when it made no prediction
  * @param diskBytes           cold: bytes of disk images copied (0 with shared storage)
  * @param escalations         live: how many times Ferry escalated during the transfer
+ * @param checks              the post-migration checklist (check, ok, detail), null when none ran
  */
 public record MigrationResult(
         long totalTimeMs,
@@ -36,7 +37,8 @@ public record MigrationResult(
         Long predictedTotalMs,
         Long predictedDowntimeMs,
         Long diskBytes,
-        Integer escalations) {
+        Integer escalations,
+        java.util.List<dev.ferry.api.safety.Check> checks) {
 
     @JsonCreator
     public MigrationResult(@JsonProperty("totalTimeMs") long totalTimeMs, @JsonProperty("downtimeMs") Long downtimeMs,
@@ -46,7 +48,8 @@ public record MigrationResult(
                            @JsonProperty("mode") String mode, @JsonProperty("strategy") String strategy,
                            @JsonProperty("pausedMs") Long pausedMs, @JsonProperty("predictedTotalMs") Long predictedTotalMs,
                            @JsonProperty("predictedDowntimeMs") Long predictedDowntimeMs,
-                           @JsonProperty("diskBytes") Long diskBytes, @JsonProperty("escalations") Integer escalations) {
+                           @JsonProperty("diskBytes") Long diskBytes, @JsonProperty("escalations") Integer escalations,
+                           @JsonProperty("checks") java.util.List<dev.ferry.api.safety.Check> checks) {
         this.totalTimeMs = totalTimeMs;
         this.downtimeMs = downtimeMs;
         this.heartbeatGapMs = heartbeatGapMs;
@@ -61,12 +64,27 @@ public record MigrationResult(
         this.predictedDowntimeMs = predictedDowntimeMs;
         this.diskBytes = diskBytes;
         this.escalations = escalations;
+        this.checks = checks == null ? null : java.util.List.copyOf(checks);
+    }
+
+    /** A result without a post-migration checklist (the record before the checks existed). */
+    public MigrationResult(long totalTimeMs, Long downtimeMs, Long heartbeatGapMs, long transferredBytes, long iterations,
+                           Long heartbeatBefore, Long heartbeatAfter, String mode, String strategy, Long pausedMs,
+                           Long predictedTotalMs, Long predictedDowntimeMs, Long diskBytes, Integer escalations) {
+        this(totalTimeMs, downtimeMs, heartbeatGapMs, transferredBytes, iterations, heartbeatBefore, heartbeatAfter, mode, strategy,
+                pausedMs, predictedTotalMs, predictedDowntimeMs, diskBytes, escalations, null);
+    }
+
+    /** The same result with the post-migration checklist. */
+    public MigrationResult withChecks(java.util.List<dev.ferry.api.safety.Check> list) {
+        return new MigrationResult(totalTimeMs, downtimeMs, heartbeatGapMs, transferredBytes, iterations, heartbeatBefore,
+                heartbeatAfter, mode, strategy, pausedMs, predictedTotalMs, predictedDowntimeMs, diskBytes, escalations, list);
     }
 
     /** A live migration's result without the mode details (the record before modes existed). */
     public MigrationResult(long totalTimeMs, Long downtimeMs, Long heartbeatGapMs, long transferredBytes, long iterations,
                            Long heartbeatBefore, Long heartbeatAfter) {
         this(totalTimeMs, downtimeMs, heartbeatGapMs, transferredBytes, iterations, heartbeatBefore, heartbeatAfter,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 }

@@ -5,15 +5,18 @@ import dev.ferry.api.error.FerryException;
 import dev.ferry.api.vm.VmInfo;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code ferry demo} from start to end: build the guest, build a two-host lab, boot the guest on
- * host-a, live-migrate it (back and forth for {@code --rounds}) through the controller, verify it,
- * report, and leave the machine as it was, also on failure and on Ctrl-C (a shutdown hook runs
- * the same {@link Teardown}). Each step is delegated to a small class of this package; this class
- * only sequences them and decides what the user is told.
+ * {@code ferry demo} from start to end: build the guest, build a lab of two to five hosts, boot the
+ * guests, then either live-migrate them round-robin through the controller for {@code --rounds}
+ * (the classic demo: one guest back and forth between two hosts) or evacuate host-a through a plan
+ * ({@code --evacuate}); verify every guest, report, and leave the machine as it was, also on failure
+ * and on Ctrl-C (a shutdown hook runs the same {@link Teardown}). Each step is delegated to a small
+ * class of this package; this class only sequences them and decides what the user is told.
  */
 public final class Demo {
     private final DemoSettings settings;
@@ -38,8 +41,8 @@ public final class Demo {
         Thread hook = new Thread(this::onInterrupt, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            List<MigrationRound.Result> results = runLab();
-            report(results);
+            Runnable report = runLab();
+            report.run();
             over = true;
             if (settings.keep()) {
                 out.println("The lab keeps running (--keep). Stop it with: "
@@ -64,32 +67,51 @@ public final class Demo {
         }
     }
 
-    private List<MigrationRound.Result> runLab() {
+    /** Builds and runs the lab; returns what reports the outcome. */
+    private Runnable runLab() {
         say("building the demo guest (guest/build.sh)");
         DemoGuest.Boot boot = DemoGuest.build(settings.home(), new Shell(900));
-        Lab l = Lab.open(settings.loopbackOnly(), shell, this::say, current -> lab = current);
+        Lab l = Lab.open(settings.hosts(), settings.loopbackOnly(), shell, this::say, current -> lab = current);
         layout = LabLayout.create(settings.dir());
         say("work directory " + layout.dir());
         record(s -> LabState.fresh(layout, l.plan().mode()));
         LabState.markLatest(layout.dir());
         if (settings.shape() != null) {
             l.shape(settings.shape());
-            say("migration link shaped to " + settings.shape() + " (tc tbf)");
+            say((settings.hosts() == 2 ? "migration link" : "every host's migration link") + " shaped to " + settings.shape()
+                    + " (tc tbf)");
         }
         LabPki.create(layout, l.plan());
         writeConfigs(l);
-        say("cluster CA and certificates for host-a, host-b, controller, demo-client in " + layout.pki());
+        say("cluster CA and certificates for " + String.join(", ", l.plan().hostNames()) + ", controller, demo-client in " + layout.pki());
         LabServices.Running services = LabServices.start(l, layout, JavaCommand.current(), this::record, this::say);
         LabConfigs.write(layout.cliConfig(), LabConfigs.cliYaml(layout, services.controller()));
-        bootGuest(services, boot);
+        Map<String, String> placement = bootGuests(services, boot);
+        return settings.evacuate() ? evacuate(services, placement) : rounds(services);
+    }
+
+    private Runnable rounds(LabServices.Running services) {
         MigrationRound round = new MigrationRound(services, layout, follower, this::say);
         List<MigrationRound.Result> results = new ArrayList<>();
+        List<String> vms = settings.vmNames();
         for (int i = 1; i <= settings.rounds(); i++) {
-            results.add(round.run(i, DemoSettings.source(i), DemoSettings.destination(i), settings.maxDowntimeMs(),
-                    settings.bandwidthMiBps()));
+            for (int v = 0; v < vms.size(); v++) {
+                results.add(round.run(vms.get(v), i, DemoSettings.source(v, i, settings.hosts()),
+                        DemoSettings.destination(v, i, settings.hosts()), settings.maxDowntimeMs(), settings.bandwidthMiBps()));
+            }
         }
         exploreHints(services, results);
-        return results;
+        return () -> report(results);
+    }
+
+    private Runnable evacuate(LabServices.Running services, Map<String, String> placement) {
+        PlanApi plans = new ControllerPlanApi(services.controllerClient());
+        Evacuation.Outcome outcome = new Evacuation(plans, services, layout, this::say).run("host-a", placement);
+        String cfg = " --config " + layout.cliConfig();
+        String ferry = DemoReport.ferryCommand(settings.home());
+        explore = List.of(ferry + " host list" + cfg, ferry + " vm list" + cfg, ferry + " plan show " + outcome.plan().id() + cfg,
+                ferry + " plan report " + outcome.plan().id() + " --out /tmp/plan-report" + cfg, ferry + " migration list" + cfg);
+        return () -> reportEvacuation(outcome);
     }
 
     private void writeConfigs(Lab l) {
@@ -99,21 +121,44 @@ public final class Demo {
         LabConfigs.write(layout.serverConfig(), LabConfigs.serverYaml(layout));
     }
 
-    private void bootGuest(LabServices.Running services, DemoGuest.Boot boot) {
-        AgentClient a = services.agent("host-a");
-        a.define(DemoGuest.spec(boot, DemoGuest.createDisk(layout)));
-        VmInfo vm = a.start(DemoGuest.VM);
-        say("VM " + DemoGuest.VM + " started on host-a (" + DemoGuest.MEMORY_MIB + " MiB, data disk in the shared pool, QEMU pid "
-                + vm.pid() + "); waiting for the guest");
-        GuestCheck.awaitBoot(a, "host-a", layout.serialLog("host-a", DemoGuest.VM), this::say);
+    /** Defines and starts every guest where {@link DemoSettings#placement()} says, then waits for each to boot. */
+    private Map<String, String> bootGuests(LabServices.Running services, DemoGuest.Boot boot) {
+        Map<String, String> placement = new LinkedHashMap<>();
+        List<String> vms = settings.vmNames();
+        for (int i = 0; i < vms.size(); i++) placement.put(vms.get(i), settings.placement().get(i));
+        for (Map.Entry<String, String> e : placement.entrySet()) {
+            AgentClient a = services.agent(e.getValue());
+            a.define(DemoGuest.spec(boot, DemoGuest.createDisk(layout, e.getKey()), e.getKey(), vms.size()));
+            VmInfo vm = a.start(e.getKey());
+            say("VM " + e.getKey() + " started on " + e.getValue() + " (" + DemoGuest.memoryMib(vms.size())
+                    + " MiB, data disk in the shared pool, QEMU pid " + vm.pid() + "); waiting for the guest");
+        }
+        for (Map.Entry<String, String> e : placement.entrySet()) {
+            GuestCheck.awaitBoot(services.agent(e.getValue()), e.getKey(), e.getValue(), layout.serialLog(e.getValue(), e.getKey()),
+                    this::say);
+        }
+        return placement;
     }
 
     private List<String> explore = List.of();
 
     private void exploreHints(LabServices.Running services, List<MigrationRound.Result> results) {
         MigrationRound.Result last = results.get(results.size() - 1);
-        explore = DemoReport.exploreCommands(DemoReport.ferryCommand(settings.home()), layout, last.to(), last.from(),
+        explore = DemoReport.exploreCommands(DemoReport.ferryCommand(settings.home()), layout, last.vm(), last.to(), last.from(),
                 services.agents().get(last.to()), last.id());
+    }
+
+    private void reportEvacuation(Evacuation.Outcome outcome) {
+        Long wall = EvacuationReport.wallMs(outcome.plan());
+        say("done: host-a evacuated by plan " + outcome.plan().id() + (wall == null ? "" : " in " + EvacuationReport.seconds(wall))
+                + "; " + outcome.endedOn().size() + " guests verified on the hosts they ended on");
+        out.println();
+        out.println("Plan " + outcome.plan().id() + ": predicted against measured");
+        DemoReport.table(out, EvacuationReport.rows(outcome.plan()));
+        out.println();
+        out.println(settings.keep() ? "Explore the lab:" : "Explore a lab like this one: run 'ferry demo --keep', then:");
+        explore.forEach(c -> out.println("  " + c));
+        out.println();
     }
 
     private void report(List<MigrationRound.Result> results) {
@@ -130,12 +175,12 @@ public final class Demo {
     private boolean cleanUp(boolean keepLogs) {
         LabLayout l = layout;
         if (l == null) return destroyNetworkOnly();
-        Lab current = lab == null ? new LoopbackLab() : lab;
+        Lab current = lab == null ? new LoopbackLab(settings.hosts()) : lab;
         LabState s = state == null ? LabState.fresh(l, current.plan().mode()) : state;
         List<String> problems = teardown(l, current).run(s, keepLogs);
         if (problems == null) return true; // the other of main thread and shutdown hook did it
         if (problems.isEmpty()) {
-            say("cleaned up: VM stopped, agents and controller stopped" + (current.plan().isNetns() ? ", namespaces removed" : "")
+            say("cleaned up: " + (settings.vms() == 1 ? "VM" : "VMs") + " stopped, agents and controller stopped" + (current.plan().isNetns() ? ", namespaces removed" : "")
                     + (java.nio.file.Files.exists(l.logs()) ? ", work directory removed except logs" : ", " + l.dir() + " removed"));
             return true;
         }

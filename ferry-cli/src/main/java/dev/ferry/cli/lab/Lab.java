@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The network the demo's two hosts live on. A real two-host setup needs two machines; the lab fakes
- * it on one: {@link NetnsLab} gives each agent its own network namespace with a private migration
+ * The network the demo's hosts (two to five) live on. A real multi-host setup needs several
+ * machines; the lab fakes it on one: {@link NetnsLab} gives each agent its own network namespace with a private migration
  * link (as root), {@link LoopbackLab} just runs both on 127.0.0.1 (when namespaces are not
  * available). The rest of the demo only sees the {@link AddressPlan} and this interface, so it runs
  * the same way on either.
@@ -21,7 +21,7 @@ public interface Lab {
     /** The command line that runs {@code cmd} on {@code host} (inside its namespace, if it has one). */
     List<String> onHost(AddressPlan.LabHost host, List<String> cmd);
 
-    /** Limits the migration link to {@code rate}; only possible with namespaces. */
+    /** Limits every host's migration link to {@code rate}; only possible with namespaces. */
     void shape(String rate);
 
     /** Removes everything {@link #create} made, including processes left inside it; safe to repeat. */
@@ -33,14 +33,18 @@ public interface Lab {
      * the build knows what to remove. A live lab of an earlier demo is never touched: that is refused.
      */
     static Lab open(boolean loopbackOnly, Shell shell, Consumer<String> say, Consumer<Lab> current) {
+        return open(2, loopbackOnly, shell, say, current);
+    }
+
+    /** {@link #open(boolean, Shell, Consumer, Consumer)} for {@code hosts} hosts. */
+    static Lab open(int hosts, boolean loopbackOnly, Shell shell, Consumer<String> say, Consumer<Lab> current) {
         String why = loopbackOnly ? "--loopback given" : !isRoot() ? "not running as root" : null;
         if (why == null) {
-            NetnsLab netns = new NetnsLab(AddressPlan.netns(), shell, say);
+            NetnsLab netns = new NetnsLab(AddressPlan.netns(hosts), shell, say);
             current.accept(netns);
             try {
                 netns.create();
-                say.accept("network: namespaces " + String.join(", ", netns.plan().namespaces())
-                        + ", migration link 10.213.0.1 <-> 10.213.0.2, API links 10.213.1.0/24 and 10.213.2.0/24");
+                say.accept("network: " + netns.plan().describe());
                 return netns;
             } catch (NetnsLab.LiveLabException e) {
                 current.accept(null);
@@ -49,9 +53,9 @@ public interface Lab {
                 why = "network namespaces unavailable: " + e.getMessage();
             }
         }
-        LoopbackLab lo = new LoopbackLab();
+        LoopbackLab lo = new LoopbackLab(hosts);
         current.accept(lo);
-        say.accept("network: both agents on 127.0.0.1, different ports (" + why + ")");
+        say.accept("network: " + (hosts == 2 ? "both" : "all " + hosts) + " agents on 127.0.0.1, different ports (" + why + ")");
         return lo;
     }
 

@@ -4,12 +4,16 @@ import java.util.List;
 
 /**
  * The fallback lab for machines where the demo may not create network namespaces (not root, or no
- * {@code ip netns}): both agents share 127.0.0.1 and differ only by port. Nothing is created, so
+ * {@code ip netns}): all agents share 127.0.0.1 and differ only by port. Nothing is created, so
  * nothing needs removing; the migration still goes through each agent's real API and QEMU's TLS
  * stream, just without a separate link to shape.
  */
 public final class LoopbackLab implements Lab {
-    private final AddressPlan plan = AddressPlan.loopback();
+    private final AddressPlan plan;
+
+    public LoopbackLab() { this(2); }
+
+    public LoopbackLab(int hosts) { this.plan = AddressPlan.loopback(hosts); }
 
     @Override
     public AddressPlan plan() { return plan; }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * One live migration of the demo guest, the way a user would do it: through the controller's API
+ * One live migration of a demo guest, the way a user would do it: through the controller's API
  * (TLS on), followed with the CLI's progress view, then checked by {@link GuestCheck}. A migration
  * that does not end within {@link #LIMIT} is aborted, so the demo always ends.
  */
@@ -22,7 +22,11 @@ public final class MigrationRound {
     static final Duration LIMIT = Duration.ofMinutes(10);
 
     /** The outcome of one round, for the summary table. */
-    public record Result(int round, String from, String to, String id, MigrationResult result, List<String> verified) {}
+    public record Result(int round, String from, String to, String id, MigrationResult result, List<String> verified, String vm) {
+        public Result(int round, String from, String to, String id, MigrationResult result, List<String> verified) {
+            this(round, from, to, id, result, verified, DemoGuest.VM);
+        }
+    }
 
     private final LabServices.Running services;
     private final LabLayout layout;
@@ -37,18 +41,22 @@ public final class MigrationRound {
     }
 
     public Result run(int round, String from, String to, Integer maxDowntimeMs, Integer bandwidthMiBps) {
-        GuestConsole.Mark before = GuestConsole.mark(layout.serialLog(to, DemoGuest.VM));
+        return run(DemoGuest.VM, round, from, to, maxDowntimeMs, bandwidthMiBps);
+    }
+
+    public Result run(String vm, int round, String from, String to, Integer maxDowntimeMs, Integer bandwidthMiBps) {
+        GuestConsole.Mark before = GuestConsole.mark(layout.serialLog(to, vm));
         ControllerClient controller = services.controllerClient();
-        MigrationView started = controller.startMigration(new MigrationRequest(DemoGuest.VM, to, maxDowntimeMs, bandwidthMiBps, null));
-        say.accept("round " + round + ": migrating " + DemoGuest.VM + " " + from + " -> " + to + " (migration " + started.id()
+        MigrationView started = controller.startMigration(new MigrationRequest(vm, to, maxDowntimeMs, bandwidthMiBps, null));
+        say.accept("round " + round + ": migrating " + vm + " " + from + " -> " + to + " (migration " + started.id()
                 + ", TLS" + (bandwidthMiBps == null ? "" : ", " + bandwidthMiBps + " MiB/s") + ")");
         follow(controller, started.id());
         MigrationView done = controller.migration(started.id());
         if (!"succeeded".equals(done.state())) throw failed(done);
-        List<String> verified = GuestCheck.afterMove(services.agent(from), services.agent(to), from, to,
-                layout.serialLog(to, DemoGuest.VM), before, done.result() == null ? null : done.result().heartbeatBefore());
+        List<String> verified = GuestCheck.afterMove(vm, services.agent(from), services.agent(to), from, to,
+                layout.serialLog(to, vm), before, done.result() == null ? null : done.result().heartbeatBefore());
         for (String line : verified) say.accept("verified: " + line);
-        return new Result(round, from, to, done.id(), done.result(), verified);
+        return new Result(round, from, to, done.id(), done.result(), verified, vm);
     }
 
     private void follow(ControllerClient controller, String id) {

@@ -17,6 +17,11 @@ public final class NetnsCommands {
             cmds.add(List.of("ip", "netns", "add", ns));
             cmds.add(List.of("ip", "-n", ns, "link", "set", "lo", "up"));
         }
+        AddressPlan.Bridge br = plan.bridge();
+        if (br != null) {
+            cmds.add(ip(br.netns(), "link", "add", br.name(), "type", "bridge"));
+            cmds.add(ip(br.netns(), "link", "set", br.name(), "up"));
+        }
         for (AddressPlan.VethPair l : plan.links()) {
             List<String> add = new ArrayList<>(List.of("ip", "link", "add", l.name()));
             if (l.netns() != null) add.addAll(List.of("netns", l.netns()));
@@ -25,6 +30,9 @@ public final class NetnsCommands {
             cmds.add(add);
             cmds.addAll(bringUp(l.netns(), l.name(), l.ip()));
             cmds.addAll(bringUp(l.peerNetns(), l.peer(), l.peerIp()));
+        }
+        if (br != null) {
+            for (String port : br.ports()) cmds.add(ip(br.netns(), "link", "set", port, "master", br.name()));
         }
         return cmds;
     }
@@ -49,7 +57,11 @@ public final class NetnsCommands {
         return all;
     }
 
-    /** A token-bucket limit on both ends of the migration link: {@code 1gbit} or {@code 100mbit}. */
+    /**
+     * A token-bucket limit on both ends of every migration link: {@code 1gbit} or {@code 100mbit}.
+     * With a bridge that is each host's own link, in both directions (the bridge-side end's egress
+     * is what the host receives).
+     */
     public static List<List<String>> shape(AddressPlan plan, String rate) {
         String burst = switch (rate) {
             case "1gbit" -> "1mb";
@@ -70,6 +82,7 @@ public final class NetnsCommands {
     }
 
     private static List<List<String>> bringUp(String ns, String dev, String ip) {
+        if (ip == null) return List.of(ip(ns, "link", "set", dev, "up"));
         return List.of(ip(ns, "addr", "add", ip + "/24", "dev", dev), ip(ns, "link", "set", dev, "up"));
     }
 

@@ -17,5 +17,7 @@ class NetnsLabTest {
         assertThat(NetnsLab.subnetInUse(clean)).isNull();
         assertThat(NetnsLab.subnetInUse(clean + "10.213.0.0/16 via 192.0.2.1 dev eth0\n")).isEqualTo("10.213.0.0/16 via 192.0.2.1 dev eth0");
         assertThat(NetnsLab.subnetInUse("3: br0    inet 10.213.5.1/24 scope global br0\n")).contains("10.213.5.1/24");
+        assertThat(NetnsLab.subnetInUse("3: br0    inet 10.213.5.1/24 scope global br0\n", "10.207.")).isNull();
+        assertThat(NetnsLab.subnetInUse("3: x    inet 10.207.0.3/24 scope global x\n", "10.207.")).contains("10.207.0.3/24");
     }
 }

@@ -40,6 +40,7 @@ public final class MigrationContext {
     private boolean sourceFinished;
     private boolean handedBack;
     private final ModeState modes = new ModeState();
+    private final dev.ferry.controller.safety.SafetyState safety = new dev.ferry.controller.safety.SafetyState();
     private dev.ferry.controller.migration.storage.StoragePlan storage;
     private dev.ferry.controller.assess.Assessor assessor;
 
@@ -118,6 +119,8 @@ public final class MigrationContext {
     /** Where the validate phase asks whether the move may happen (set by the engine before the phases run). */
     public void assessor(dev.ferry.controller.assess.Assessor a) { this.assessor = a; }
     public dev.ferry.controller.assess.Assessor assessor() { return need(assessor, "the assessor"); }
+    /** Backup, work samples and post-migration checks of this migration, for the safety phases. */
+    public dev.ferry.controller.safety.SafetyState safety() { return safety; }
 
     /** State of the migration modes (live plan, post-copy, warm pause, cold copies) for their phases. */
     public ModeState modes() { return modes; }

@@ -11,7 +11,10 @@ import dev.ferry.api.spec.SpecValidator;
 import dev.ferry.controller.assess.Assessor;
 import dev.ferry.controller.host.AgentDirectory;
 import dev.ferry.controller.host.HostRegistry;
+import dev.ferry.controller.migration.phase.BackupPhase;
+import dev.ferry.controller.migration.phase.BaselinePhase;
 import dev.ferry.controller.migration.phase.CompleteMirrorPhase;
+import dev.ferry.controller.migration.phase.MonitorPhase;
 import dev.ferry.controller.migration.phase.FinishPhase;
 import dev.ferry.controller.migration.phase.MirrorDisksPhase;
 import dev.ferry.controller.migration.phase.PrepareTargetDisksPhase;
@@ -21,6 +24,9 @@ import dev.ferry.controller.migration.phase.SwitchoverPhase;
 import dev.ferry.controller.migration.phase.TransferPhase;
 import dev.ferry.controller.migration.phase.ValidatePhase;
 import dev.ferry.controller.migration.phase.VerifyPhase;
+import dev.ferry.controller.safety.MigrationBack;
+import dev.ferry.controller.safety.SafetySettings;
+import dev.ferry.controller.store.BackupStore;
 import dev.ferry.controller.store.MigrationRecord;
 import dev.ferry.controller.store.MigrationStore;
 import dev.ferry.controller.store.VmRecord;
@@ -58,6 +64,8 @@ public final class MigrationEngine implements AutoCloseable {
         return t;
     });
     private final Map<String, AtomicBoolean> aborts = new ConcurrentHashMap<>();
+    private final SafetySettings safety;
+    private final BackupStore backups;
 
     /**
      * {@code reconciler} settles the jobs whose rollback could not complete; {@code assessor} is
@@ -65,7 +73,15 @@ public final class MigrationEngine implements AutoCloseable {
      */
     public MigrationEngine(MigrationStore store, VmStore vms, AgentDirectory agents, HostRegistry registry, MigrationMetrics metrics,
                            Reconciler reconciler, Assessor assessor) {
+        this(store, vms, agents, registry, metrics, reconciler, assessor, SafetySettings.DEFAULT, null);
+    }
+
+    /** With the safety settings and the store of pre-migration backups (null: backups are refused). */
+    public MigrationEngine(MigrationStore store, VmStore vms, AgentDirectory agents, HostRegistry registry, MigrationMetrics metrics,
+                           Reconciler reconciler, Assessor assessor, SafetySettings safety, BackupStore backups) {
         this.assessor = assessor;
+        this.safety = safety == null ? SafetySettings.DEFAULT : safety;
+        this.backups = backups;
         this.store = store;
         this.vms = vms;
         this.agents = agents;
@@ -76,6 +92,7 @@ public final class MigrationEngine implements AutoCloseable {
 
     public MigrationView start(MigrationRequest req) {
         validate(req);
+        requireBackupStore(req);
         agents.client(req.to());
         // Refused at once, before a job exists; the validate phase's assessment checks it again.
         if (assessor.inMaintenance(req.to())) {
@@ -98,9 +115,13 @@ public final class MigrationEngine implements AutoCloseable {
         MigrationContext ctx = new MigrationContext(id, req, vm.host(), agents.client(vm.host()), agents.client(req.to()),
                 abort::get, new StoreJournal(id, store));
         ctx.assessor(assessor);
+        ctx.safety().configure(safety, backups);
         pool.submit(() -> execute(ctx));
         return view(rec.id());
     }
+
+    /** What every migration's validation asks (test migrations assess through it too). */
+    public Assessor assessor() { return assessor; }
 
     public MigrationView abort(String id) {
         MigrationRecord r = record(id);
@@ -112,6 +133,24 @@ public final class MigrationEngine implements AutoCloseable {
         if (flag != null) flag.set(true);
         store.addEvent(id, "info", "abort requested", null);
         return view(id);
+    }
+
+    /**
+     * Re-sets the running migration's bandwidth cap (QEMU's max-bandwidth) on its source, e.g. when a
+     * plan shares a link among more or fewer migrations. Only max-bandwidth changes: the live
+     * steering's downtime and throttle decisions are left alone. Returns false when the job has
+     * ended or is not transferring memory (before or after its transfer there is no stream to cap).
+     */
+    public boolean setBandwidth(String id, long bytesPerSec) {
+        MigrationRecord r = record(id);
+        if (r.finishedAt() != null || MigrationRequest.COLD.equals(r.mode())) return false;
+        try {
+            agents.client(r.sourceHost()).tuneMigration(r.vm(), new dev.ferry.api.migration.MigrationTuning(null, bytesPerSec, Map.of()));
+            store.addEvent(id, "info", "bandwidth cap set to " + (bytesPerSec >> 20) + " MiB/s (the link is shared)", null);
+            return true;
+        } catch (FerryException e) {
+            return false;
+        }
     }
 
     public MigrationView view(String id) {
@@ -127,8 +166,12 @@ public final class MigrationEngine implements AutoCloseable {
     private void execute(MigrationContext ctx) {
         long t0 = System.nanoTime();
         MigrationRunner.Outcome out = new MigrationRunner(phases(ctx.request())).run(ctx);
-        MigrationResult result = out.succeeded() ? result(ctx) : null;
-        String state = out.succeeded() ? "succeeded" : out.error().code() == ErrorCode.MIGRATION_ABORTED ? "aborted" : "failed";
+        // A failed post-migration check leaves the VM where it runs (the destination): the move itself
+        // completed, so the job keeps its result and checklist and ends VERIFICATION_FAILED.
+        boolean checkFailed = out.succeeded() && ctx.safety().failed();
+        MigrationResult result = out.succeeded() ? withChecks(result(ctx), ctx) : null;
+        String state = checkFailed ? "failed" : out.succeeded() ? "succeeded"
+                : out.error().code() == ErrorCode.MIGRATION_ABORTED ? "aborted" : "failed";
         if (out.succeeded()) {
             vms.upsert(new VmRecord(ctx.vm(), ctx.destinationHost(), "running", MigrationViews.write(ctx.spec()), Instant.now()));
         }
@@ -139,6 +182,10 @@ public final class MigrationEngine implements AutoCloseable {
             store.addEvent(ctx.id(), "warning", "the rollback did not complete; the job is left to reconciliation", null);
             store.find(ctx.id()).ifPresent(reconciler::adopt);
             state = "unsettled";
+        } else if (checkFailed) {
+            String failed = ctx.safety().failedChecks().stream().map(c -> c.check() + " (" + c.detail() + ")").toList().toString();
+            store.finish(ctx.id(), state, MigrationViews.write(result), ErrorCode.VERIFICATION_FAILED.name(),
+                    "post-migration check(s) failed on " + ctx.destinationHost() + ": " + failed + "; the VM stays on " + ctx.destinationHost());
         } else {
             store.finish(ctx.id(), state, MigrationViews.write(result),
                     out.succeeded() ? null : out.error().code().name(), out.succeeded() ? null : out.error().getMessage());
@@ -147,16 +194,39 @@ public final class MigrationEngine implements AutoCloseable {
         metrics.finished(ctx.vm(), ctx.sourceHost(), ctx.destinationHost(), state, Duration.ofNanos(System.nanoTime() - t0), result);
         registry.sync(ctx.sourceHost());
         registry.sync(ctx.destinationHost());
+        if (checkFailed && ctx.request().rollsBackOnFailedCheck()) rollBackAfterFailedCheck(ctx);
     }
+
+    /** rollbackOnFailedCheck: migrate the VM back to its source as a new job; if that cannot start, it stays where it runs. */
+    private void rollBackAfterFailedCheck(MigrationContext ctx) {
+        try {
+            MigrationBack.prepare(ctx.destination(), ctx.destinationHost(), ctx.vm(), ctx.journal());
+            MigrationView back = start(MigrationBack.request(ctx.request(), ctx.sourceHost()));
+            store.addEvent(ctx.id(), "rollback", "rollbackOnFailedCheck: migration " + back.id() + " moves '" + ctx.vm() + "' back to "
+                    + ctx.sourceHost(), null);
+            store.addEvent(back.id(), "rollback", "migrates '" + ctx.vm() + "' back after migration " + ctx.id()
+                    + " failed its post-migration checks", null);
+        } catch (RuntimeException e) {
+            store.addEvent(ctx.id(), "error", "the automatic rollback could not start: " + e.getMessage() + "; '" + ctx.vm()
+                    + "' stays on " + ctx.destinationHost(), null);
+        }
+    }
+
+    private static MigrationResult withChecks(MigrationResult r, MigrationContext ctx) {
+        return r == null || !ctx.safety().ranChecks() ? r : r.withChecks(ctx.safety().checks());
+    }
+
+    /** The controller's defaults for the safety phases. */
+    public SafetySettings safety() { return safety; }
 
     /** The phases of a migration in the requested mode: live, warm or cold ({@link MigrationModePhases}). */
     static List<Phase> phases(MigrationRequest req) { return MigrationModePhases.of(req, phases()); }
 
     static List<Phase> phases() {
         // The storage phases apply only when validation planned to copy local disks along.
-        return List.of(new ValidatePhase(), new PrepareTargetDisksPhase(), new PrepareDestinationPhase(), new MirrorDisksPhase(),
+        return List.of(new ValidatePhase(), new BackupPhase(), new BaselinePhase(), new PrepareTargetDisksPhase(), new PrepareDestinationPhase(), new MirrorDisksPhase(),
                 new TransferPhase(), new CompleteMirrorPhase(), new SwitchoverPhase(), new VerifyPhase(), new FinishPhase(),
-                new RemoveSourceDisksPhase());
+                new RemoveSourceDisksPhase(), new MonitorPhase());
     }
 
     private static MigrationResult result(MigrationContext ctx) {
@@ -180,6 +250,12 @@ public final class MigrationEngine implements AutoCloseable {
             throw new FerryException(ErrorCode.INVALID_ARGUMENT, "bandwidth must be at least 1 MiB/s");
         }
         MigrationModePhases.validate(req);
+    }
+
+    private void requireBackupStore(MigrationRequest req) {
+        if (req.wantsBackup() && backups == null) {
+            throw new FerryException(ErrorCode.INVALID_STATE, "this controller keeps no backup records; --backup is not available");
+        }
     }
 
     private MigrationRecord record(String id) {

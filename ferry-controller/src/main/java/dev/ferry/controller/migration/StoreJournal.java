@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * once (they are what a restarted controller reconciles from), progress at most once a second
  * (watchers poll the store, and a reading a second old is fine for a progress bar).
  */
-final class StoreJournal implements MigrationJournal {
+public final class StoreJournal implements MigrationJournal {
     private static final Logger LOG = LoggerFactory.getLogger(StoreJournal.class);
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
 
@@ -19,7 +19,7 @@ final class StoreJournal implements MigrationJournal {
     private final MigrationStore store;
     private long lastProgressWrite;
 
-    StoreJournal(String id, MigrationStore store) {
+    public StoreJournal(String id, MigrationStore store) {
         this.id = id;
         this.store = store;
     }

@@ -30,9 +30,11 @@ public final class Database implements AutoCloseable {
     private final HostStore hosts;
     private final VmStore vms;
     private final MigrationStore migrations;
+    private final PlanStore plans;
     private final MaintenanceStore maintenance;
     private final LinkStore links;
     private final PoolProofStore poolProofs;
+    private final BackupStore backups;
 
     private Database(String kind, HikariDataSource pool, Clock clock) {
         this.kind = kind;
@@ -41,9 +43,11 @@ public final class Database implements AutoCloseable {
         this.hosts = new JdbiHostStore(db);
         this.vms = new JdbiVmStore(db);
         this.migrations = new JdbiMigrationStore(db);
+        this.plans = new JdbiPlanStore(db);
         this.maintenance = new JdbiMaintenanceStore(db);
         this.links = new JdbiLinkStore(db);
         this.poolProofs = new JdbiPoolProofStore(db);
+        this.backups = new JdbiBackupStore(db);
     }
 
     public static Database open(DatabaseConfig cfg) {
@@ -149,11 +153,18 @@ public final class Database implements AutoCloseable {
         return migrations;
     }
 
+    public PlanStore plans() {
+        return plans;
+    }
     public MaintenanceStore maintenance() { return maintenance; }
 
     public LinkStore links() { return links; }
 
     public PoolProofStore poolProofs() { return poolProofs; }
+    /** The pre-migration backups (Flyway V4). */
+    public BackupStore backups() {
+        return backups;
+    }
 
     /** {@code "sqlite"} or {@code "postgresql"}. */
     public String kind() {

@@ -79,7 +79,8 @@ final class FleetCluster implements AutoCloseable {
             FerryController ctl = FerryController.start(new ServerConfig("127.0.0.1:0", dir.resolve("controller").toString(),
                     pki.hostDir("controller").toString(), new ServerConfig.Database(db.jdbcUrl(), db.user(), db.password()),
                     List.of(new ServerConfig.Host("host-a", a.url().toString()), new ServerConfig.Host("host-b", b.url().toString()),
-                            new ServerConfig.Host("host-c", c.url().toString())), 2, capacity));
+                            new ServerConfig.Host("host-c", c.url().toString())), 2, capacity,
+                    dev.ferry.controller.modes.TestMonitor.SECONDS, null));
             return new FleetCluster(dir, pki, a, b, c, ctl);
         } catch (RuntimeException | Error e) {
             for (TestAgent t : new TestAgent[] {a, b, c}) if (t != null) t.close();

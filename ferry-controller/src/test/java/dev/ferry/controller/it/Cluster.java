@@ -113,7 +113,8 @@ final class Cluster implements AutoCloseable {
     ServerConfig serverConfig() {
         return new ServerConfig("127.0.0.1:0", dir.resolve("controller-state").toString(), pki.hostDir("controller").toString(),
                 new ServerConfig.Database(database.jdbcUrl(), database.user(), database.password()),
-                List.of(new ServerConfig.Host(HOST_A, apiUrl(a)), new ServerConfig.Host(HOST_B, apiUrl(b))), 2);
+                List.of(new ServerConfig.Host(HOST_A, apiUrl(a)), new ServerConfig.Host(HOST_B, apiUrl(b))), 2, null,
+                dev.ferry.controller.modes.TestMonitor.SECONDS, null);
     }
 
     private String apiUrl(TestAgent agent) {

@@ -75,7 +75,8 @@ class StorageMigrationTest {
         DatabaseConfig db = TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir);
         controller = FerryController.start(new ServerConfig("127.0.0.1:0", dir.resolve("controller").toString(),
                 pki.hostDir("controller").toString(), new ServerConfig.Database(db.jdbcUrl(), db.user(), db.password()),
-                List.of(new ServerConfig.Host("host-a", a.url().toString()), new ServerConfig.Host("host-b", b.url().toString())), 2));
+                List.of(new ServerConfig.Host("host-a", a.url().toString()), new ServerConfig.Host("host-b", b.url().toString())), 2, null,
+                dev.ferry.controller.modes.TestMonitor.SECONDS, null));
         api = new ControllerClient(pki.clientSsl(), URI.create("https://127.0.0.1:" + controller.port()));
     }
 

@@ -69,7 +69,8 @@ final class ModesCluster implements AutoCloseable {
             DatabaseConfig db = TestDatabases.fresh(TestDatabases.Kind.SQLITE, dir);
             FerryController c = FerryController.start(new ServerConfig("127.0.0.1:0", dir.resolve("controller").toString(),
                     pki.hostDir("controller").toString(), new ServerConfig.Database(db.jdbcUrl(), db.user(), db.password()),
-                    List.of(new ServerConfig.Host(HOST_A, a.url().toString()), new ServerConfig.Host(HOST_B, b.url().toString())), 2));
+                    List.of(new ServerConfig.Host(HOST_A, a.url().toString()), new ServerConfig.Host(HOST_B, b.url().toString())), 2, null,
+                    TestMonitor.SECONDS, null));
             return new ModesCluster(pki, dir, shared, a, b, c);
         } catch (RuntimeException | Error e) {
             if (a != null) a.close();

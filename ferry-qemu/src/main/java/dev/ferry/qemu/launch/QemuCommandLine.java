@@ -137,6 +137,9 @@ public final class QemuCommandLine {
             add("-netdev", switch (net.type()) {
                 case "user" -> "user,id=" + id;
                 case "bridge" -> "bridge,id=" + id + ",br=" + net.bridge();
+                // A hub with this one port only: the NIC is connected to nothing (QEMU warns "hub N is
+                // not connected to host network", which is the point).
+                case "isolated" -> "hubport,id=" + id + ",hubid=" + i;
                 default -> throw new FerryException(ErrorCode.INVALID_SPEC, "network type '" + net.type() + "' is unknown");
             });
             String model = switch (n.model() == null ? dev.ferry.api.spec.NicModel.VIRTIO : n.model()) {

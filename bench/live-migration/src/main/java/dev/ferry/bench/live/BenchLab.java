@@ -25,11 +25,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The benchmark's two hosts: the demo's network-namespace lab (controller and two agents as
- * processes, a veth migration link between the namespaces), plus what only the benchmark needs:
- * shaping the link with tc, measuring its TCP goodput, reading its byte counters, and wrapper
- * scripts that start a QEMU inside a host's namespace for the baseline runs, which drive QEMU
- * directly. It refuses to run without namespaces: loopback has no link to shape.
+ * The benchmarks' hosts: the demo's network-namespace lab (controller and two or more agents as
+ * processes; two hosts share a veth migration link, more hosts each have a link into a bridge), plus
+ * what only the benchmarks need: shaping the links with tc, measuring TCP goodput between two
+ * hosts, reading a host link's byte counters, and wrapper scripts that start a QEMU inside a host's
+ * namespace for the baseline runs, which drive QEMU directly. It refuses to run without
+ * namespaces: loopback has no link to shape. Shared by bench/live-migration and bench/evacuation;
+ * {@code benchDir} is where {@code goodput.py} lives (bench/live-migration).
  */
 public final class BenchLab implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,9 +48,12 @@ public final class BenchLab implements AutoCloseable {
         this.say = say;
     }
 
-    public void start(Path workDir) {
+    public void start(Path workDir) { start(workDir, 2); }
+
+    /** Starts a lab of {@code hosts} hosts (host-a, host-b, ...). */
+    public void start(Path workDir, int hosts) {
         if (!Lab.isRoot()) throw new LabException("the benchmark needs root (network namespaces, tc)");
-        lab = Lab.open(false, shell, say, l -> {});
+        lab = Lab.open(hosts, false, shell, say, l -> {});
         if (!(lab instanceof NetnsLab)) throw new LabException("the benchmark needs network namespaces; got a loopback lab");
         layout = LabLayout.create(workDir);
         state = LabState.fresh(layout, lab.plan().mode());
@@ -74,8 +79,11 @@ public final class BenchLab implements AutoCloseable {
     public void shape(String rate) { lab.shape(rate); }
 
     /** Bytes the source end of the migration link (host-a's) has sent so far. */
-    public long wireBytesSent() {
-        AddressPlan.VethPair link = lab.plan().migrationLinks().get(0);
+    public long wireBytesSent() { return wireBytesSent("host-a"); }
+
+    /** Bytes {@code host}'s end of its migration link has sent so far. */
+    public long wireBytesSent(String host) {
+        AddressPlan.VethPair link = lab.plan().migrationLink(host);
         Shell.Result r = shell.check(List.of("ip", "-j", "-s", "-n", link.netns(), "link", "show", "dev", link.name()));
         try {
             JsonNode stats = JSON.readTree(r.output()).path(0).path("stats64").path("tx").path("bytes");
@@ -87,8 +95,11 @@ public final class BenchLab implements AutoCloseable {
     }
 
     /** TCP payload rate from host-a to host-b over the migration link, bytes per second (about {@code seconds} of data). */
-    public long goodput(double nominalBytesPerSec, double seconds) {
-        AddressPlan.LabHost a = host("host-a"), b = host("host-b");
+    public long goodput(double nominalBytesPerSec, double seconds) { return goodput("host-a", "host-b", nominalBytesPerSec, seconds); }
+
+    /** TCP payload rate from {@code from} to {@code to} over the migration network, bytes per second. */
+    public long goodput(String from, String to, double nominalBytesPerSec, double seconds) {
+        AddressPlan.LabHost a = host(from), b = host(to);
         String script = benchDir.resolve("goodput.py").toString();
         long bytes = (long) (nominalBytesPerSec * seconds);
         try {

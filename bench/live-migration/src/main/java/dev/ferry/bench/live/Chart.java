@@ -64,7 +64,7 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         g.drawString(title, x0 + 10, y0 + 25);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        axis(g, px, py, pw, ph, bottom, top, log);
+        ChartKit.axis(g, px, py, pw, ph, bottom, top, log);
         double group = pw / (double) Math.max(1, workloads.size());
         double bar = group * 0.8 / POLICIES.size();
         for (int w = 0; w < workloads.size(); w++) {
@@ -77,7 +77,7 @@ final class Chart {
                 Outcome o = rows.stream().filter(r -> r.workload().equals(wl) && r.policy().equals(policy)).findFirst().orElse(null);
                 if (o == null) continue;
                 int bx = (int) (gx + p * bar), bw = (int) bar - 3;
-                int h = scale(value.applyAsDouble(o), bottom, top, ph, log);
+                int h = ChartKit.scale(value.applyAsDouble(o), bottom, top, ph, log);
                 g.setColor(COLORS[p]);
                 if (o.converged()) g.fillRect(bx, py + ph - h, bw, h);
                 else if (log) g.drawRect(bx, py + ph - h, bw, h);
@@ -88,7 +88,7 @@ final class Chart {
             }
             if (log) limitMarks(g, rows, wl, gx, group, bottom, top, ph, py);
         }
-        if (!log) dashed(g, px, px + pw, py + ph - scale(maxDowntimeMs, bottom, top, ph, false));
+        if (!log) ChartKit.dashed(g, px, px + pw, py + ph - ChartKit.scale(maxDowntimeMs, bottom, top, ph, false));
     }
 
     private static void limitMarks(Graphics2D g, List<Outcome> rows, String wl, double gx, double group, double bottom, double top,
@@ -99,35 +99,10 @@ final class Chart {
         int x1 = (int) gx - 2, x2 = (int) (gx + group * 0.8);
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(2.5f));
-        int yl = py + ph - scale(limit, bottom, top, ph, true);
+        int yl = py + ph - ChartKit.scale(limit, bottom, top, ph, true);
         g.drawLine(x1, yl, x2, yl);
         g.setStroke(new BasicStroke(1f));
-        dashed(g, x1, x2, py + ph - scale(limit * Targets.LIMIT_FACTOR, bottom, top, ph, true));
-    }
-
-    private static void axis(Graphics2D g, int px, int py, int pw, int ph, double bottom, double top, boolean log) {
-        g.setColor(Color.GRAY);
-        g.drawLine(px, py, px, py + ph);
-        g.drawLine(px, py + ph, px + pw, py + ph);
-        if (log) {
-            for (double v = bottom; v <= top * 1.001; v *= 10) tick(g, px, py + ph - scale(v, bottom, top, ph, true), v, true);
-        } else {
-            double step = niceStep(top / 5);
-            for (double v = 0; v <= top; v += step) tick(g, px, py + ph - scale(v, bottom, top, ph, false), v, false);
-        }
-    }
-
-    private static void tick(Graphics2D g, int px, int y, double v, boolean log) {
-        g.setColor(Color.GRAY);
-        g.drawLine(px - 4, y, px, y);
-        g.drawString(log && v < 1 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.0f", v), px - 40, y + 4);
-    }
-
-    private static void dashed(Graphics2D g, int x1, int x2, int y) {
-        g.setColor(Color.BLACK);
-        g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
-        g.drawLine(x1, y, x2, y);
-        g.setStroke(new BasicStroke(1f));
+        ChartKit.dashed(g, x1, x2, py + ph - ChartKit.scale(limit * Targets.LIMIT_FACTOR, bottom, top, ph, true));
     }
 
     private static void legend(Graphics2D g, int y) {
@@ -142,19 +117,5 @@ final class Chart {
         }
         g.setColor(Color.RED);
         g.drawString("x = did not converge (hollow bar: stopped or aborted after that long)", x, y + 12);
-    }
-
-    static int scale(double v, double bottom, double top, int ph, boolean log) {
-        if (log) {
-            double c = Math.max(v, bottom);
-            return (int) Math.round((Math.log10(c) - Math.log10(bottom)) / (Math.log10(top) - Math.log10(bottom)) * ph);
-        }
-        return (int) Math.round(Math.max(0, v - bottom) / (top - bottom) * ph);
-    }
-
-    private static double niceStep(double raw) {
-        double p = Math.pow(10, Math.floor(Math.log10(raw)));
-        for (double m : new double[] {1, 2, 5, 10}) if (m * p >= raw) return m * p;
-        return 10 * p;
     }
 }

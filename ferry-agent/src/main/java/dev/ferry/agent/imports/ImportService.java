@@ -1,6 +1,8 @@
 package dev.ferry.agent.imports;
 
 import dev.ferry.agent.AgentConfig;
+import dev.ferry.agent.state.Leftovers;
+import dev.ferry.agent.state.StateFiles;
 import dev.ferry.agent.vm.VmManager;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
@@ -19,13 +21,18 @@ import dev.ferry.qemu.img.QemuImg;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The agent's side of cross-hypervisor moves: an import converts a foreign VM's disks into one of
  * this host's pools and defines the VM (starting it if asked); an export writes a stopped VM as an
- * OVA or as VHDX disks. Both run as {@link ImportJobs}. If defining the imported VM fails, the
- * converted disks are deleted, so a failed import leaves nothing on the host.
+ * OVA or as VHDX disks. Both run as {@link ImportJobs}, kept in the state dir. If defining the
+ * imported VM fails, the converted disks are deleted, so a failed import leaves nothing on the
+ * host; if the agent dies during a job, the next agent removes what the job had begun to write.
  */
 public final class ImportService implements AutoCloseable {
     /** An import's result: the VM as defined (and started) and the report. */
@@ -34,12 +41,21 @@ public final class ImportService implements AutoCloseable {
     private final AgentConfig config;
     private final VmManager vms;
     private final QemuImg qemuImg;
-    private final ImportJobs jobs = new ImportJobs();
+    private final ImportJobs jobs;
 
     public ImportService(AgentConfig config, VmManager vms, QemuImg qemuImg) {
         this.config = config;
         this.vms = vms;
         this.qemuImg = qemuImg;
+        this.jobs = new ImportJobs(new StateFiles<>(Path.of(config.stateDir()).resolve("jobs"), JobRecord.class), this::salvage);
+    }
+
+    /** Removes what an interrupted job left half-written, never a disk of a defined VM; says what was removed. */
+    private String salvage(JobRecord interrupted) {
+        Set<Path> keep = vms.repository().all().stream().flatMap(s -> s.disks().stream())
+                .map(d -> Path.of(d.path()).toAbsolutePath().normalize()).collect(Collectors.toSet());
+        List<Path> removed = Leftovers.remove(interrupted.leftovers(), keep);
+        return removed.isEmpty() ? "" : "removed its partial output " + removed;
     }
 
     public ImportJobs jobs() { return jobs; }
@@ -55,8 +71,12 @@ public final class ImportService implements AutoCloseable {
         String name = req.optionsOrDefault().name();
         if (name != null && vms.repository().exists(name)) throw exists(name);
         return jobs.submit("import", name, t -> {
+            t.willWrite(List.of(pool.resolve(".ferry-import-*").toString()));
             ImportResult r = new Importer(qemuImg).run(source, req.optionsOrDefault(), pool, t::update, plan -> {
                 if (vms.repository().exists(plan.spec().name())) throw exists(plan.spec().name());
+                List<String> writes = new ArrayList<>(List.of(pool.resolve(".ferry-import-*").toString()));
+                plan.spec().disks().forEach(d -> writes.add(d.path()));
+                t.willWrite(writes);
             });
             t.update("define", 1, 1);
             VmInfo info = define(r.spec());
@@ -81,6 +101,9 @@ public final class ImportService implements AutoCloseable {
         Path out = Path.of(req.out());
         return jobs.submit("export", name, t -> vms.locks().with(name, () -> {
             requireStopped(name);
+            t.willWrite(format.equals("ova")
+                    ? List.of(out + ".partial", out.resolveSibling("." + out.getFileName() + ".ferry-*").toString())
+                    : spec.disks().stream().map(d -> out.resolve(name + "-" + d.id() + ".vhdx").toString()).toList());
             Exporter e = new Exporter(qemuImg);
             ExportResult r = format.equals("ova") ? e.toOva(spec, out, t::update) : e.toVhdx(spec, out, t::update);
             return r;

@@ -10,9 +10,9 @@ import dev.ferry.api.migration.MigrationStats;
 import dev.ferry.api.migration.MigrationTuning;
 import dev.ferry.api.migration.ResumeRequest;
 import dev.ferry.api.migration.RetireRequest;
+import dev.ferry.agent.state.QemuFacts;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The agent's side of the migration modes beyond plain live pre-copy, one method per API route:
@@ -27,8 +27,11 @@ public final class MigrationModes implements AutoCloseable {
     private final LinkProber links;
     private final RunningMigrationControl control;
     private final SourceRetirement retirement;
-    /** "vm@pid" of every QEMU this agent switched to post-copy: its memory went to the destination for good. */
-    private final Set<String> postcopied = ConcurrentHashMap.newKeySet();
+    /**
+     * The QEMUs this agent switched to post-copy: their memory went to the destination for good. Kept
+     * in the state dir: an agent restarted after the switch must still refuse to resume that stale source.
+     */
+    private final QemuFacts postcopied;
 
     public MigrationModes(AgentConfig config, VmManager vms) {
         this.vms = vms;
@@ -36,6 +39,7 @@ public final class MigrationModes implements AutoCloseable {
         this.links = new LinkProber(config);
         this.control = new RunningMigrationControl(config, vms);
         this.retirement = new SourceRetirement(config, vms);
+        this.postcopied = new QemuFacts(Path.of(config.stateDir()).resolve("postcopied"));
     }
 
     public DirtyRate dirtyRate(String name, long calcTimeMs) { return dirtyRate.measure(name, calcTimeMs); }
@@ -45,13 +49,13 @@ public final class MigrationModes implements AutoCloseable {
     public MigrationStats startPostcopy(String name) {
         long pid = vms.requireRunning(name).process().pid();
         MigrationStats s = control.startPostcopy(name);
-        postcopied.add(name + "@" + pid);
+        postcopied.record(name, pid, "postcopy");
         return s;
     }
 
     /** True if this agent switched the VM's current QEMU to post-copy, so its memory is no longer complete. */
     public boolean postcopyStarted(String name) {
-        return Runtimes.find(vms, name).map(rt -> postcopied.contains(name + "@" + rt.process().pid())).orElse(false);
+        return Runtimes.find(vms, name).map(rt -> postcopied.of(name, rt.process().pid()).isPresent()).orElse(false);
     }
 
     public MigrationStats pause(String name) { return control.pause(name); }

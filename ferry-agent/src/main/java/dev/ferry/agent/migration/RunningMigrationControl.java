@@ -35,11 +35,12 @@ final class RunningMigrationControl {
     private final AgentConfig config;
     private final VmManager vms;
     /** The address each destination QEMU listens on for its current post-copy recovery. */
-    private final RecoveryAddresses recoveryUris = new RecoveryAddresses();
+    private final RecoveryAddresses recoveryUris;
 
     RunningMigrationControl(AgentConfig config, VmManager vms) {
         this.config = config;
         this.vms = vms;
+        this.recoveryUris = new RecoveryAddresses(java.nio.file.Path.of(config.stateDir()).resolve("recovery-addresses"));
     }
 
     MigrationStats tune(String name, MigrationTuning t) {

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * a stopped VM to it. Both are identified by the caller's transfer id; asking again with the same
  * id is idempotent while a transfer runs and resumes it (from the receiver's journal) after it
  * failed or an agent restarted. The sender leases the disk, so the VM cannot start meanwhile.
+ * Every transfer's last status is kept in the state dir ({@link TransferRecords}), so after an
+ * agent restart its predecessor's transfers are still reported (failed with AGENT_RESTARTED if
+ * they had not ended) and a receive's partial files can be resumed or cancelled.
  */
 public final class TransferService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TransferService.class);
@@ -48,6 +51,7 @@ public final class TransferService implements AutoCloseable {
     private final VmManager vms;
     private final SSLContext ssl;
     private final QemuImg qemuImg;
+    private final TransferRecords records;
     private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
     private final Map<String, Outgoing> outgoing = new ConcurrentHashMap<>();
     private final ExecutorService senders = Executors.newCachedThreadPool(r -> {
@@ -65,6 +69,7 @@ public final class TransferService implements AutoCloseable {
         this.vms = vms;
         this.ssl = ssl;
         this.qemuImg = qemuImg;
+        this.records = new TransferRecords(Path.of(config.stateDir()).resolve("transfers"));
     }
 
     /** Receiver: opens (or returns the open) listener for one image into a pool. */
@@ -94,17 +99,24 @@ public final class TransferService implements AutoCloseable {
                 120_000));
         ReceiveTicket ticket = new ReceiveTicket(req.transferId(), address, r.port(), r.token(), target.toString());
         incoming.put(req.transferId(), new Incoming(r, ticket));
+        records.takenUp("receive", req.transferId());
+        records.seen(r.progress().status());
         LOG.info("transfer {}: receiving {} on {}:{}", req.transferId(), target, address, r.port());
         return ticket;
     }
 
-    public TransferStatus incoming(String id) { return incomingOf(id).receiver().progress().status(); }
+    public TransferStatus incoming(String id) {
+        Incoming in = incoming.get(id);
+        if (in == null) return records.past("receive", id).orElseThrow(() -> notFound("incoming", id));
+        return records.seen(in.receiver().progress().status());
+    }
 
-    /** Receiver: stops listening and deletes the partial image (a finished image is kept). */
+    /** Receiver: stops listening and deletes the partial image (a finished image is kept), also of a receive the previous agent left. */
     public TransferStatus cancelIncoming(String id) {
-        Incoming in = incomingOf(id);
+        Incoming in = incoming.get(id);
+        if (in == null) return records.cancelPastReceive(records.past("receive", id).orElseThrow(() -> notFound("incoming", id)));
         in.receiver().cancel();
-        return in.receiver().progress().status();
+        return records.seen(in.receiver().progress().status());
     }
 
     /** Sender: starts copying disk {@code diskId} of the stopped VM {@code vm}; answers at once. */
@@ -136,6 +148,8 @@ public final class TransferService implements AutoCloseable {
                     .withBandwidth(req.maxBandwidthOrUncapped()).withRetry(20, Duration.ofSeconds(1));
             DiskSender sender = new DiskSender(ssl, req.address(), req.port(), req.token(), source, opts, progress);
             outgoing.put(req.transferId(), new Outgoing(sender, progress));
+            records.takenUp("send", req.transferId());
+            records.seen(progress.status());
             senders.submit(() -> {
                 try {
                     sender.run();
@@ -145,6 +159,7 @@ public final class TransferService implements AutoCloseable {
                 } finally {
                     source.close();
                     DiskLeases.release(leased, holder);
+                    records.seen(progress.status());
                 }
             });
             return progress.status();
@@ -154,29 +169,29 @@ public final class TransferService implements AutoCloseable {
         }
     }
 
-    public TransferStatus outgoing(String id) { return outgoingOf(id).progress().status(); }
-
-    public TransferStatus cancelOutgoing(String id) {
-        Outgoing o = outgoingOf(id);
-        o.sender().cancel();
-        return o.progress().status();
-    }
-
-    public List<TransferStatus> list() {
-        return java.util.stream.Stream.concat(outgoing.values().stream().map(o -> o.progress().status()),
-                incoming.values().stream().map(i -> i.receiver().progress().status())).toList();
-    }
-
-    private Incoming incomingOf(String id) {
-        Incoming in = incoming.get(id);
-        if (in == null) throw new FerryException(ErrorCode.NOT_FOUND, "no incoming transfer '" + id + "' on " + config.name());
-        return in;
-    }
-
-    private Outgoing outgoingOf(String id) {
+    public TransferStatus outgoing(String id) {
         Outgoing o = outgoing.get(id);
-        if (o == null) throw new FerryException(ErrorCode.NOT_FOUND, "no outgoing transfer '" + id + "' on " + config.name());
-        return o;
+        if (o == null) return records.past("send", id).orElseThrow(() -> notFound("outgoing", id));
+        return records.seen(o.progress().status());
+    }
+
+    /** Sender: stops sending; a send of the previous agent has nothing left to stop and is reported as it was. */
+    public TransferStatus cancelOutgoing(String id) {
+        Outgoing o = outgoing.get(id);
+        if (o == null) return records.past("send", id).orElseThrow(() -> notFound("outgoing", id));
+        o.sender().cancel();
+        return records.seen(o.progress().status());
+    }
+
+    /** This agent's transfers, then those of the previous agent on this state dir not taken up again. */
+    public List<TransferStatus> list() {
+        return java.util.stream.Stream.of(outgoing.values().stream().map(o -> records.seen(o.progress().status())),
+                incoming.values().stream().map(i -> records.seen(i.receiver().progress().status())),
+                records.past().stream()).flatMap(x -> x).toList();
+    }
+
+    private FerryException notFound(String direction, String id) {
+        return new FerryException(ErrorCode.NOT_FOUND, "no " + direction + " transfer '" + id + "' on " + config.name());
     }
 
     /** Stops listeners and senders; partial images stay for a resume by the next agent. */

@@ -91,7 +91,7 @@ public final class TestAgent implements AutoCloseable {
     /** {@code https://127.0.0.1:PORT} */
     public URI url() { return URI.create("https://127.0.0.1:" + port()); }
 
-    public int port() { return agent.port(); }
+    public int port() { return agent == null ? config.listenPort() : agent.port(); }
 
     public FerryAgent agent() { return agent; }
 
@@ -135,14 +135,32 @@ public final class TestAgent implements AutoCloseable {
         return pids;
     }
 
-    /** Closes the agent (guests keep running) and starts a new one on the same state directory and port. */
-    public void restart() {
+    /**
+     * Closes the in-process agent and starts one on the same state directory and port in a child JVM,
+     * which a test can then kill with SIGKILL ({@link ChildAgent#kill9()}), as an agent that crashes;
+     * {@link #restart()} afterwards starts the in-process agent again.
+     */
+    public ChildAgent handOverToChildJvm() {
         int port = agent.port();
         agent.close();
-        config = new AgentConfig(config.name(), "127.0.0.1:" + port, config.stateDir(), config.tlsDir(), config.qemuBinary(),
+        agent = null;
+        config = sameConfigOnPort(port);
+        return ChildAgent.start(config, dir);
+    }
+
+    /** Closes the agent (guests keep running) and starts a new one on the same state directory and port. */
+    public void restart() {
+        int port = agent == null ? config.listenPort() : agent.port();
+        if (agent != null) agent.close();
+        agent = null;
+        config = sameConfigOnPort(port);
+        agent = FerryAgent.start(config);
+    }
+
+    private AgentConfig sameConfigOnPort(int port) {
+        return new AgentConfig(config.name(), "127.0.0.1:" + port, config.stateDir(), config.tlsDir(), config.qemuBinary(),
                 config.accelerator(), config.probeGuest(), config.migrationAddress(), config.pools(), config.networks(),
                 config.uefiFirmware(), config.machineTypes());
-        agent = FerryAgent.start(config);
     }
 
     /** Closes the agent, kills every QEMU it started and deletes its directory (kept with FERRY_TEST_KEEP=1). */

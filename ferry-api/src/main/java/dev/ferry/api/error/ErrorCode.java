@@ -39,6 +39,7 @@ public enum ErrorCode {
     INVALID_PLAN(400, ExitCodes.USAGE, false, "The plan document is invalid"),
     BACKUP_NOT_FOUND(404, ExitCodes.NOT_FOUND, false, "No such backup"),
     VERIFICATION_FAILED(500, ExitCodes.FAILED, false, "A post-migration check failed"),
+    AGENT_RESTARTED(500, ExitCodes.FAILED, true, "The agent restarted while the operation ran; it did not finish"),
     IO_ERROR(500, ExitCodes.FAILED, true, "An I/O error occurred"),
     INTERNAL(500, ExitCodes.FAILED, false, "Internal error");
 

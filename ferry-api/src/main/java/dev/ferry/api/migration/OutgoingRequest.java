@@ -25,13 +25,14 @@ public record OutgoingRequest(
         Map<String, Boolean> capabilities,
         Map<String, Long> parameters) {
 
-    /** The numeric QEMU migration parameters a caller may set besides bandwidth and downtime. */
     /**
-     * The stream's cap when the user gives none: QEMU's own default max-bandwidth, 128 MiB/s. The
-     * planner must know it, because on a faster link this cap, not the link, sets the pace.
+     * The agent's cap for a request without one: QEMU's own default max-bandwidth, 128 MiB/s, also
+     * what every migration's settings reset to. The controller never relies on it: it always sends
+     * the cap its StreamBandwidth rule gives (a "no cap" move is sent 1 TiB/s, so the link sets the pace).
      */
     public static final long DEFAULT_MAX_BANDWIDTH_BYTES = 128L << 20;
 
+    /** The numeric QEMU migration parameters a caller may set besides bandwidth and downtime. */
     public static final Set<String> TUNABLE = Set.of("xbzrle-cache-size", "cpu-throttle-initial", "cpu-throttle-increment",
             "throttle-trigger-threshold", "max-postcopy-bandwidth");
 

@@ -19,12 +19,12 @@ import java.util.Map;
 public final class LiveSteering {
     private LiveSteering() {}
 
-    /** The request that starts the transfer. */
-    public static OutgoingRequest request(MigrationContext ctx, long bandwidthBytesPerSec) {
+    /** The request that starts the transfer, with QEMU's max-bandwidth by the {@link StreamBandwidth} rule. */
+    public static OutgoingRequest request(MigrationContext ctx, StreamBandwidth bandwidth) {
         LivePlan plan = ctx.modes().plan();
         int downtime = plan == null ? ctx.request().maxDowntimeOrDefault() : (int) plan.initialDowntimeMs();
         return new OutgoingRequest(ctx.id(), ctx.incoming().uri(), !ctx.request().isInsecure(), ctx.incoming().tlsHostname(),
-                bandwidthBytesPerSec, downtime, ctx.modes().capabilities(), plan == null ? Map.of() : plan.parameters());
+                bandwidth.maxBandwidthBytes(), downtime, ctx.modes().capabilities(), plan == null ? Map.of() : plan.parameters());
     }
 
     /**
@@ -41,6 +41,7 @@ public final class LiveSteering {
         }
         Escalator.Action a = m.escalator().onReading(s.totalTimeMs(), s);
         if (a == null) return false;
+        // Escalation never touches max-bandwidth (null in every tuning): the StreamBandwidth rule set at the start stays.
         if (a instanceof Escalator.RaiseDowntime r) {
             tune(ctx, new MigrationTuning((int) r.downtimeLimitMs(), null, Map.of()),
                     "downtime limit raised to " + r.downtimeLimitMs() + " ms: " + r.reason());

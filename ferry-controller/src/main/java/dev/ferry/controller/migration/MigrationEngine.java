@@ -140,12 +140,14 @@ public final class MigrationEngine implements AutoCloseable {
      * plan shares a link among more or fewer migrations. Only max-bandwidth changes: the live
      * steering's downtime and throttle decisions are left alone. Returns false when the job has
      * ended or is not transferring memory (before or after its transfer there is no stream to cap).
+     * The cap goes through the one bandwidth rule ({@link StreamBandwidth#capped}).
      */
     public boolean setBandwidth(String id, long bytesPerSec) {
         MigrationRecord r = record(id);
         if (r.finishedAt() != null || MigrationRequest.COLD.equals(r.mode())) return false;
         try {
-            agents.client(r.sourceHost()).tuneMigration(r.vm(), new dev.ferry.api.migration.MigrationTuning(null, bytesPerSec, Map.of()));
+            long cap = StreamBandwidth.capped(bytesPerSec).maxBandwidthBytes();
+            agents.client(r.sourceHost()).tuneMigration(r.vm(), new dev.ferry.api.migration.MigrationTuning(null, cap, Map.of()));
             store.addEvent(id, "info", "bandwidth cap set to " + (bytesPerSec >> 20) + " MiB/s (the link is shared)", null);
             return true;
         } catch (FerryException e) {

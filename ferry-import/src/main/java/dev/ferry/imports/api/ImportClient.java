@@ -34,5 +34,10 @@ public final class ImportClient {
         return http.post("/v1/vms/" + URLEncoder.encode(vm, StandardCharsets.UTF_8) + "/export", req, JobView.class);
     }
 
+    /** Every job the agent keeps, newest first (those of an earlier agent on the same state dir too). */
+    public java.util.List<JobView> jobs() {
+        return http.get("/v1/jobs", new com.fasterxml.jackson.core.type.TypeReference<java.util.List<JobView>>() {});
+    }
+
     public JobView job(String id) { return http.get("/v1/jobs/" + URLEncoder.encode(id, StandardCharsets.UTF_8), JobView.class); }
 }

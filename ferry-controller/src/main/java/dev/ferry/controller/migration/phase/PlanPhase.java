@@ -5,9 +5,9 @@ import dev.ferry.api.error.FerryException;
 import dev.ferry.api.migration.DirtyRate;
 import dev.ferry.api.migration.LinkProbe;
 import dev.ferry.api.migration.MigrationRequest;
-import dev.ferry.api.migration.OutgoingRequest;
 import dev.ferry.api.vm.VmState;
 import dev.ferry.controller.migration.MigrationContext;
+import dev.ferry.controller.migration.StreamBandwidth;
 import dev.ferry.controller.migration.Phase;
 import dev.ferry.controller.migration.plan.Escalator;
 import dev.ferry.controller.migration.plan.LiveInputs;
@@ -26,7 +26,8 @@ import java.util.concurrent.FutureTask;
  * writable working set when the guest keeps rewriting the same pages) and how much of its RAM is
  * resident (what the first pass must send in full), takes the link's bandwidth (the user's
  * {@code --bandwidth} cap when given, else a {@link #PROBE_MS} probe between the hosts' migration
- * addresses, run alongside the guest's measurement), predicts every strategy and picks the cheapest that meets the limits
+ * addresses, run alongside the guest's measurement; {@link StreamBandwidth} says which, and that
+ * without a cap QEMU is allowed the whole link), predicts every strategy and picks the cheapest that meets the limits
  * ({@link LivePlanner}). The plan and every prediction go into the job's events. If no allowed
  * strategy can meet the limits the migration is refused here, with the reason for each strategy,
  * and nothing was touched.
@@ -57,7 +58,7 @@ public final class PlanPhase implements Phase {
         long dirty = guest.dirtyBytesPerSec();
         Long wss = guest.workingSetBytes();
         Long resident = guest.residentBytes();
-        Long cap = ctx.request().bandwidthBytesPerSec();
+        Long cap = StreamBandwidth.of(ctx.request()).capBytesPerSec();
         long bandwidth = l.bytesPerSec();
         String source = l.source();
         long memory = (long) ctx.spec().memoryMiB() * 1024 * 1024;
@@ -120,16 +121,12 @@ public final class PlanPhase implements Phase {
     }
 
     private static Link measureLink(MigrationContext ctx) {
-        Long cap = ctx.request().bandwidthBytesPerSec();
-        if (cap != null) return new Link(cap, "the --bandwidth cap");
+        StreamBandwidth rule = StreamBandwidth.of(ctx.request());
+        if (rule.isCapped()) return new Link(rule.plannedBytesPerSec(null), rule.plannedSource(null, null));
         LinkProbe.Target t = ctx.destination().openLinkProbe();
         LinkProbe.Result r = ctx.source().sendLinkProbe(new LinkProbe.Send(t.host(), t.port(), PROBE_MS));
         String probe = String.format(Locale.ROOT, "a %d ms probe of the link %s -> %s", PROBE_MS, ctx.sourceHost(), ctx.destinationHost());
-        long qemuCap = OutgoingRequest.DEFAULT_MAX_BANDWIDTH_BYTES;
-        if (r.bytesPerSec() <= qemuCap) return new Link(Math.max(1, r.bytesPerSec()), probe);
-        // The stream is capped at QEMU's default when the user gives no --bandwidth: that cap sets the pace here, not the link.
-        return new Link(qemuCap, String.format(Locale.ROOT, "QEMU's default max-bandwidth of %d MiB/s, below the %.0f MiB/s that %s measured",
-                qemuCap >> 20, r.bytesPerSec() / 1048576.0, probe));
+        return new Link(rule.plannedBytesPerSec(r.bytesPerSec()), rule.plannedSource(r.bytesPerSec(), probe));
     }
 
     /** The probe's result; its failure is the plan's failure, with the probe's own error. */

@@ -7,6 +7,7 @@ import dev.ferry.api.migration.OutgoingRequest;
 import dev.ferry.controller.migration.LiveSteering;
 import dev.ferry.controller.migration.MigrationContext;
 import dev.ferry.controller.migration.Phase;
+import dev.ferry.controller.migration.StreamBandwidth;
 import java.time.Duration;
 
 /**
@@ -19,17 +20,14 @@ import java.time.Duration;
 public final class TransferPhase implements Phase {
     static final Duration POLL = Duration.ofMillis(250);
     private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
-    /** "No cap": QEMU's own default would silently cap the stream at 128 MiB/s. */
-    static final long UNCAPPED_BYTES_PER_SEC = 1L << 40;
 
     @Override
     public String name() { return "transfer"; }
 
     @Override
     public void run(MigrationContext ctx) {
-        Integer bw = ctx.request().bandwidthMiBps();
         ctx.sourceHealth(ctx.source().guestHealth(ctx.vm()));
-        OutgoingRequest req = LiveSteering.request(ctx, bw == null ? UNCAPPED_BYTES_PER_SEC : bw * 1024L * 1024L);
+        OutgoingRequest req = LiveSteering.request(ctx, StreamBandwidth.of(ctx.request()));
         ctx.source().migrate(ctx.vm(), req);
         ctx.transferStarted();
         if (follow(ctx)) ctx.transferCompleted();

@@ -7,33 +7,39 @@ import dev.ferry.api.vm.VmInfo;
 import dev.ferry.api.vm.VmState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Watches a cluster from the side while a test runs, because "no VM ever runs on two hosts" and
- * "one unfinished job per VM" are claims about every moment, not only about the end: a background
- * thread reads every agent's VM list every {@value #PERIOD_MS} ms and records each VM seen RUNNING
- * on two hosts in the same round; when a controller is reachable ({@link #follow}) it also reads
- * its migration list and records each VM with more than one unfinished job. A controller that is
- * down (killed, not yet restarted) is simply not sampled.
+ * Watches two agents from the side while a test runs, because "no VM ever runs on two hosts" and
+ * "one unfinished job per VM" are claims about every moment, not only about the end. A background
+ * thread reads the agents' VM lists in turn, one every {@value #READ_MS} ms (so each agent about
+ * every 150 ms). Two reads are never at the same instant, so a VM seen RUNNING on the source and
+ * then on the destination may just have been handed over in between; the watch therefore reports
+ * a VM only when three consecutive reads X, Y, X all see it RUNNING: then it was running on X
+ * before and after the moment Y saw it running. (A guest paused on X, run on Y and then moved back
+ * and resumed on X would be reported too: a false alarm, never a missed one.) When a controller is
+ * reachable ({@link #follow}) each round also reads its migration list and records every VM with
+ * more than one unfinished job; a controller that is down (killed, not yet restarted) is skipped.
  */
 final class PlacementWatch implements AutoCloseable {
-    static final long PERIOD_MS = 150;
+    static final long READ_MS = 75;
 
     private final List<TestAgent> agents;
     private final Thread thread;
     private final List<String> doubleRunning = new CopyOnWriteArrayList<>();
     private final List<String> doubleJobs = new CopyOnWriteArrayList<>();
-    private final AtomicInteger agentRounds = new AtomicInteger();
+    private final AtomicInteger agentReads = new AtomicInteger();
     private final AtomicInteger jobRounds = new AtomicInteger();
     private volatile ControllerClient controller;
     private volatile boolean stop;
 
-    PlacementWatch(List<TestAgent> agents) {
-        this.agents = List.copyOf(agents);
+    PlacementWatch(TestAgent x, TestAgent y) {
+        this.agents = List.of(x, y);
         this.thread = new Thread(this::run, "placement-watch");
         thread.setDaemon(true);
         thread.start();
@@ -42,43 +48,56 @@ final class PlacementWatch implements AutoCloseable {
     /** Samples this controller's jobs from now on (null: none). */
     void follow(ControllerClient api) { this.controller = api; }
 
-    /** "vm on [host-a, host-b] at round N" for every round that saw a VM RUNNING on two hosts. */
+    /** "vm on host-a, host-b, host-a at read N" for every three consecutive reads that saw a VM RUNNING on two hosts. */
     List<String> doubleRunning() { return List.copyOf(doubleRunning); }
 
     /** "vm: [job1, job2]" for every sample of the controller's jobs that found two unfinished jobs of one VM. */
     List<String> doubleJobs() { return List.copyOf(doubleJobs); }
 
-    int agentRounds() { return agentRounds.get(); }
+    int agentReads() { return agentReads.get(); }
 
     int jobRounds() { return jobRounds.get(); }
 
     private void run() {
-        while (!stop) {
-            sampleAgents();
-            sampleJobs();
+        Set<String> older = null;
+        Set<String> previous = null;
+        for (int read = 0; !stop; read++) {
+            TestAgent agent = agents.get(read % 2);
+            Set<String> now = runningOn(agent);
+            if (now == null) {
+                older = null; // a failed read breaks the chain: the next triple starts afresh
+                previous = null;
+            } else {
+                int n = agentReads.incrementAndGet();
+                if (older != null) {
+                    for (String vm : now) {
+                        if (previous.contains(vm) && older.contains(vm)) {
+                            doubleRunning.add(vm + " on " + Cluster.name(agent) + ", " + Cluster.name(agents.get((read + 1) % 2)) + ", "
+                                    + Cluster.name(agent) + " at read " + n);
+                        }
+                    }
+                }
+                older = previous;
+                previous = now;
+            }
+            if (read % 2 == 1) sampleJobs();
             try {
-                Thread.sleep(PERIOD_MS);
+                Thread.sleep(READ_MS);
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
-    private void sampleAgents() {
-        Map<String, List<String>> running = new HashMap<>();
+    /** The VMs the agent lists as RUNNING, or null if it did not answer. */
+    private static Set<String> runningOn(TestAgent agent) {
         try {
-            for (TestAgent a : agents) {
-                for (VmInfo v : a.client().list()) {
-                    if (v.state() == VmState.RUNNING) running.computeIfAbsent(v.name(), n -> new ArrayList<>()).add(Cluster.name(a));
-                }
-            }
+            Set<String> out = new HashSet<>();
+            for (VmInfo v : agent.client().list()) if (v.state() == VmState.RUNNING) out.add(v.name());
+            return out;
         } catch (RuntimeException e) {
-            return; // an agent busy for a moment: this round does not count
+            return null;
         }
-        int round = agentRounds.incrementAndGet();
-        running.forEach((vm, hosts) -> {
-            if (hosts.size() > 1) doubleRunning.add(vm + " on " + hosts + " at round " + round);
-        });
     }
 
     private void sampleJobs() {

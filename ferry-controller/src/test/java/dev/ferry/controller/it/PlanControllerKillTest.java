@@ -27,26 +27,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The plan half of "the controller killed mid-plan resumes the plan on restart; no VM ever runs on
  * two hosts", with a real kill: the controller runs as a process of its own
  * ({@link ControllerProcess}) and is SIGKILLed while the second of three moves (concurrency 1) is
  * in its transfer, so one item has succeeded, one is running and one is pending. A new controller
- * process on the same SQLite database must settle the interrupted move (its Reconciler), record
- * how in the plan, leave the finished move alone, start the pending one and end the plan, while a
- * {@link PlacementWatch} checks all along that no guest runs on two hosts and no VM has two
- * unfinished jobs. At the end every guest runs on one host, the same guest as before, intact.
+ * process on the same database (SQLite, then PostgreSQL) must settle the interrupted move (its
+ * Reconciler), record how in the plan, leave the finished move alone, start the pending one and
+ * end the plan, while a {@link PlacementWatch} checks all along that no guest runs on two hosts
+ * and no VM has two unfinished jobs. At the end every guest runs on one host, the same guest as
+ * before, intact.
  */
 @Tag("qemu")
 class PlanControllerKillTest {
     private static final List<String> GUESTS = List.of("k1", "k2", "k3");
     private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
 
-    @Test
-    void aControllerKilledMidPlanIsResumedByTheNextOneAndNoVmEverRunsOnTwoHosts() {
-        try (Cluster cluster = Cluster.start(TestDatabases.Kind.SQLITE);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabases.Kind.class)
+    void aControllerKilledMidPlanIsResumedByTheNextOneAndNoVmEverRunsOnTwoHosts(TestDatabases.Kind kind) {
+        try (Cluster cluster = Cluster.start(kind);
              PlacementWatch watch = new PlacementWatch(cluster.a, cluster.b)) {
             try {
                 run(cluster, watch);

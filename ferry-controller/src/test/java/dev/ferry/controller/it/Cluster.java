@@ -166,8 +166,13 @@ final class Cluster implements AutoCloseable {
      * it, and waits until its heartbeat, memory worker and disk worker all report.
      */
     GuestHealth boot(TestAgent host, String vm, String params) {
-        Path disk = TestGuest.createRawDisk(shared, vm + ".img", 64);
-        host.client().define(TestGuest.spec(vm, GUEST_MIB, params + " ferry.disk=vda", disk));
+        return boot(host, vm, params, GUEST_MIB, 64);
+    }
+
+    /** {@link #boot(TestAgent, String, String)} with {@code memoryMiB} of RAM and a data disk of {@code diskMiB}. */
+    GuestHealth boot(TestAgent host, String vm, String params, int memoryMiB, int diskMiB) {
+        Path disk = TestGuest.createRawDisk(shared, vm + ".img", diskMiB);
+        host.client().define(TestGuest.spec(vm, memoryMiB, params + " ferry.disk=vda", disk));
         host.client().start(vm);
         GuestHealth h = awaitHealth(host, vm, g -> g.heartbeat() != null && g.memoryPasses() != null && g.diskSeq() != null,
                 Duration.ofSeconds(90));

@@ -35,11 +35,7 @@ final class AssessCommand implements Callable<Integer> {
     public Integer call() {
         boolean json = client.json();
         Assessment a = FleetClient.of(HostCommand.controller(client)).assess(target.vm, target.to, mode, reprove);
-        if (json) {
-            Output.json(System.out, a);
-        } else {
-            print(a);
-        }
+        Output.print(json, a, () -> print(a));
         return a.movable() ? 0 : ErrorCode.ASSESSMENT_BLOCKED.exitCode();
     }
 

@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.assess.Finding;
-import dev.ferry.api.client.ControllerClient;
 import dev.ferry.api.client.PlanClient;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 PlanCommand.Report.class})
 final class PlanCommand {
 
-    static PlanClient plans(ClientOptions o) { return new PlanClient(new ControllerClient(o.ssl(), o.serverUri())); }
+    static PlanClient plans(ClientOptions o) { return new PlanClient(HostCommand.controller(o)); }
 
     /** The plan file's YAML as a tree; an unreadable file is INVALID_PLAN naming it. */
     static JsonNode document(Path file) {
@@ -41,10 +40,10 @@ final class PlanCommand {
 
     /** Prints a plan: header, then one row per VM with predicted and (once run) measured figures. */
     static void print(ClientOptions client, PlanView p) {
-        if (client.json()) {
-            Output.json(System.out, p);
-            return;
-        }
+        Output.print(client.json(), p, () -> table(p));
+    }
+
+    private static void table(PlanView p) {
         System.out.printf("plan %s '%s': %s, on failure %s, predicted total %s%s%n", p.id() == null ? "(not stored)" : p.id(), p.name(),
                 p.state(), p.onFailure(), seconds(p.predictedTotalMs()), p.errorMessage() == null ? "" : "\n" + p.errorMessage());
         List<List<String>> rows = new ArrayList<>();

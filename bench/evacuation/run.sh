@@ -15,12 +15,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 
-if [ "${1:-}" != "--report" ]; then
-  [ "$(id -u)" = 0 ] || { echo "run.sh needs root (network namespaces, tc)" >&2; exit 1; }
-  for t in ip tc qemu-system-x86_64 python3 java mvn; do
-    command -v "$t" >/dev/null || { echo "run.sh needs $t (scripts/test.sh installs the toolchain)" >&2; exit 1; }
-  done
-fi
+# shellcheck source=../preflight.sh
+. "$HERE/../preflight.sh"
+bench_preflight "$@"
 
 echo "== building Ferry and the benchmark"
 # package, not install: the reactor builds what the bench needs without touching ~/.m2

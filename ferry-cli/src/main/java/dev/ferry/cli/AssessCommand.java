@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ferry assess VM --to HOST}: every finding of moving VM to HOST, with its code, severity and
@@ -23,11 +22,8 @@ final class AssessCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @Parameters(index = "0", paramLabel = "VM")
-    String vm;
-
-    @Option(names = "--to", required = true, description = "destination host")
-    String to;
+    @Mixin
+    MoveTargetOptions target;
 
     @Option(names = "--mode", description = "live, warm or cold (default: live if the VM runs, else cold)")
     String mode;
@@ -38,12 +34,8 @@ final class AssessCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean json = client.json();
-        Assessment a = FleetClient.of(HostCommand.controller(client)).assess(vm, to, mode, reprove);
-        if (json) {
-            Output.json(System.out, a);
-        } else {
-            print(a);
-        }
+        Assessment a = FleetClient.of(HostCommand.controller(client)).assess(target.vm, target.to, mode, reprove);
+        Output.print(json, a, () -> print(a));
         return a.movable() ? 0 : ErrorCode.ASSESSMENT_BLOCKED.exitCode();
     }
 

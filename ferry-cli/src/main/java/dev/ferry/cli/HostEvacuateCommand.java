@@ -1,7 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.api.client.ControllerClient;
-import dev.ferry.api.client.PlanClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +23,7 @@ final class HostEvacuateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PlanCommand.print(client, new PlanClient(new ControllerClient(client.ssl(), client.serverUri())).evacuate(host, dryRun, mode));
+        PlanCommand.print(client, PlanCommand.plans(client).evacuate(host, dryRun, mode));
         return 0;
     }
 }

@@ -45,12 +45,9 @@ final class HostFleetCommands {
                 throw new FerryException(ErrorCode.INVALID_ARGUMENT, "maintenance takes on or off, not '" + state + "'");
             }
             JsonNode s = fleet(client).maintenance(host, state.equals("on"), reason);
-            if (json) {
-                Output.json(System.out, s);
-            } else {
-                System.out.println(host + ": maintenance " + (s.path("enabled").asBoolean() ? "on since " + s.path("since").asText() : "off")
-                        + (s.path("agentInformed").asBoolean(false) ? "" : " (the agent was not told; the controller refuses anyway)"));
-            }
+            Output.print(json, s, () -> System.out.println(host + ": maintenance "
+                    + (s.path("enabled").asBoolean() ? "on since " + s.path("since").asText() : "off")
+                    + (s.path("agentInformed").asBoolean(false) ? "" : " (the agent was not told; the controller refuses anyway)")));
             return 0;
         }
     }
@@ -72,8 +69,7 @@ final class HostFleetCommands {
         public Integer call() {
             boolean json = client.json();
             LinkMeasurement m = fleet(client).probe(from, to);
-            if (json) Output.json(System.out, m);
-            else links(List.of(m));
+            Output.print(json, m, () -> links(List.of(m)));
             return 0;
         }
     }

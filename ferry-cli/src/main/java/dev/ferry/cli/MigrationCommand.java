@@ -32,11 +32,8 @@ final class MigrationCommand {
         @Mixin
         ClientOptions client;
 
-        @Parameters(index = "0", paramLabel = "VM")
-        String vm;
-
-        @Option(names = "--to", required = true, description = "destination host")
-        String to;
+        @Mixin
+        MoveTargetOptions target;
 
         @Option(names = "--max-downtime", description = "longest pause the guest may see, in ms (default 300)")
         Integer maxDowntime;
@@ -97,7 +94,7 @@ final class MigrationCommand {
         public Integer call() {
             boolean json = client.json();
             ControllerClient c = HostCommand.controller(client);
-            MigrationView v = c.startMigration(new MigrationRequest(vm, to, maxDowntime, bandwidth, insecure ? Boolean.TRUE : null,
+            MigrationView v = c.startMigration(new MigrationRequest(target.vm, target.to, maxDowntime, bandwidth, insecure ? Boolean.TRUE : null,
                     mode, allowPostcopy ? Boolean.TRUE : null, allowThrottle ? Boolean.TRUE : null, maxDuration,
                     keepSource ? Boolean.TRUE : null, storage(), backup ? Boolean.TRUE : null, monitor,
                     rollbackOnFailedCheck ? Boolean.TRUE : null));

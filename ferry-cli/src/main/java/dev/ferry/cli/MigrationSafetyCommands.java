@@ -26,11 +26,8 @@ final class MigrationSafetyCommands {
         @Mixin
         ClientOptions client;
 
-        @Parameters(index = "0", paramLabel = "VM")
-        String vm;
-
-        @Option(names = "--to", required = true, description = "destination host")
-        String to;
+        @Mixin
+        MoveTargetOptions target;
 
         @Option(names = "--watch", description = "follow the test until it ends")
         boolean watch;
@@ -38,10 +35,10 @@ final class MigrationSafetyCommands {
         @Override
         public Integer call() {
             ControllerClient c = HostCommand.controller(client);
-            MigrationView v = SafetyClient.of(c).startTest(new TestMigrationRequest(vm, to));
+            MigrationView v = SafetyClient.of(c).startTest(new TestMigrationRequest(target.vm, target.to));
             if (watch) return ProgressView.follow(c, v.id(), client.json());
-            if (client.json()) Output.json(System.out, v);
-            else System.out.println("test migration " + v.id() + " started: a clone of " + v.vm() + " on " + v.destination());
+            Output.print(client.json(), v, () -> System.out.println("test migration " + v.id() + " started: a clone of " + v.vm() + " on "
+                    + v.destination()));
             return 0;
         }
     }
@@ -81,9 +78,8 @@ final class MigrationSafetyCommands {
             MigrationView v = safety.rollback(id, new RollbackRequest(toBackup ? Boolean.TRUE : null, yes ? Boolean.TRUE : null));
             if (loss != null && !client.json()) System.out.println(loss + ".");
             if (watch) return ProgressView.follow(c, v.id(), client.json());
-            if (client.json()) Output.json(System.out, v);
-            else System.out.println((toBackup ? "restore " : "migration back ") + v.id() + " started: " + v.vm() + " " + v.source()
-                    + " -> " + v.destination());
+            Output.print(client.json(), v, () -> System.out.println((toBackup ? "restore " : "migration back ") + v.id() + " started: "
+                    + v.vm() + " " + v.source() + " -> " + v.destination()));
             return 0;
         }
     }

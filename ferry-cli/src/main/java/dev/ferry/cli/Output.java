@@ -10,6 +10,12 @@ import java.util.List;
 final class Output {
     private Output() {}
 
+    /** {@code value} as JSON on stdout when {@code json} ({@code -o json}), else what {@code human} prints. */
+    static void print(boolean json, Object value, Runnable human) {
+        if (json) json(System.out, value);
+        else human.run();
+    }
+
     static void json(PrintStream out, Object value) {
         try {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));

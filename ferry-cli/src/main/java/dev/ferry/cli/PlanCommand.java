@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.assess.Finding;
-import dev.ferry.api.client.ControllerClient;
 import dev.ferry.api.client.PlanClient;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 PlanCommand.Report.class})
 final class PlanCommand {
 
-    static PlanClient plans(ClientOptions o) { return new PlanClient(new ControllerClient(o.ssl(), o.serverUri())); }
+    static PlanClient plans(ClientOptions o) { return new PlanClient(HostCommand.controller(o)); }
 
     /** The plan file's YAML as a tree; an unreadable file is INVALID_PLAN naming it. */
     static JsonNode document(Path file) {
@@ -41,10 +40,10 @@ final class PlanCommand {
 
     /** Prints a plan: header, then one row per VM with predicted and (once run) measured figures. */
     static void print(ClientOptions client, PlanView p) {
-        if (client.json()) {
-            Output.json(System.out, p);
-            return;
-        }
+        Output.print(client.json(), p, () -> table(p));
+    }
+
+    private static void table(PlanView p) {
         System.out.printf("plan %s '%s': %s, on failure %s, predicted total %s%s%n", p.id() == null ? "(not stored)" : p.id(), p.name(),
                 p.state(), p.onFailure(), seconds(p.predictedTotalMs()), p.errorMessage() == null ? "" : "\n" + p.errorMessage());
         List<List<String>> rows = new ArrayList<>();
@@ -127,79 +126,54 @@ final class PlanCommand {
         }
     }
 
-    @Command(name = "show", description = "Show a plan: per VM predicted (and measured) duration, downtime and bytes, and the ETA.")
-    static final class Show implements Callable<Integer> {
+    /**
+     * The verbs that take one PLAN, ask the controller to do one thing with it and print the plan
+     * as it then stands (show, run, pause, resume, abort); each names only its call.
+     */
+    abstract static class PlanAction implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 
         @Parameters(index = "0", paramLabel = "PLAN")
         String id;
 
+        abstract PlanView act(PlanClient plans, String id);
+
         @Override
         public Integer call() {
-            print(client, plans(client).show(id));
+            print(client, act(plans(client), id));
             return 0;
         }
+    }
+
+    @Command(name = "show", description = "Show a plan: per VM predicted (and measured) duration, downtime and bytes, and the ETA.")
+    static final class Show extends PlanAction {
+        @Override
+        PlanView act(PlanClient plans, String id) { return plans.show(id); }
     }
 
     @Command(name = "run", description = "Run a validated plan.")
-    static final class Run implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "PLAN")
-        String id;
-
+    static final class Run extends PlanAction {
         @Override
-        public Integer call() {
-            print(client, plans(client).run(id));
-            return 0;
-        }
+        PlanView act(PlanClient plans, String id) { return plans.run(id); }
     }
 
     @Command(name = "pause", description = "Pause a running plan: start nothing new; running migrations go on.")
-    static final class Pause implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "PLAN")
-        String id;
-
+    static final class Pause extends PlanAction {
         @Override
-        public Integer call() {
-            print(client, plans(client).pause(id));
-            return 0;
-        }
+        PlanView act(PlanClient plans, String id) { return plans.pause(id); }
     }
 
     @Command(name = "resume", description = "Resume a paused plan.")
-    static final class Resume implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "PLAN")
-        String id;
-
+    static final class Resume extends PlanAction {
         @Override
-        public Integer call() {
-            print(client, plans(client).resume(id));
-            return 0;
-        }
+        PlanView act(PlanClient plans, String id) { return plans.resume(id); }
     }
 
     @Command(name = "abort", description = "Abort a plan: abort its running migrations and start nothing more.")
-    static final class Abort implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(index = "0", paramLabel = "PLAN")
-        String id;
-
+    static final class Abort extends PlanAction {
         @Override
-        public Integer call() {
-            print(client, plans(client).abort(id));
-            return 0;
-        }
+        PlanView act(PlanClient plans, String id) { return plans.abort(id); }
     }
 
     @Command(name = "report", description = "Write the plan's report.md, report.html and chart.png into DIR.")

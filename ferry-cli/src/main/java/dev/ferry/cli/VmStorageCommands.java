@@ -23,11 +23,13 @@ import picocli.CommandLine.Parameters;
 final class VmStorageCommands {
     private VmStorageCommands() {}
 
+    static StorageClient storage(ClientOptions o) { return StorageClient.of(o.agentClient()); }
+
     static void printDisks(ClientOptions client, VmDisks d) {
-        if (client.json()) {
-            Output.json(System.out, d);
-            return;
-        }
+        Output.print(client.json(), d, () -> disksTable(d));
+    }
+
+    private static void disksTable(VmDisks d) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("DISK", "FORMAT", "POOL", "VIRTUAL", "ALLOCATED", "PATH", "BACKING"));
         for (DiskInfo i : d.disks()) {
@@ -50,7 +52,7 @@ final class VmStorageCommands {
 
         @Override
         public Integer call() {
-            printDisks(client, StorageClient.of(client.agentClient()).disks(vm));
+            printDisks(client, storage(client).disks(vm));
             return 0;
         }
     }
@@ -76,16 +78,16 @@ final class VmStorageCommands {
         @Override
         public Integer call() {
             boolean json = client.json();
-            MoveDiskResult r = StorageClient.of(client.agentClient()).moveDisk(vm, disk,
+            MoveDiskResult r = storage(client).moveDisk(vm, disk,
                     new MoveDiskRequest(pool, format == null ? null : DiskFormat.parse(format)));
-            if (json) {
-                Output.json(System.out, r);
-            } else {
-                System.out.printf("moved disk %s of %s%s in %d ms: %s (%s) -> %s (%s)%n", disk, vm, r.live() ? " live" : "",
-                        r.durationMs(), r.before().path(), r.before().format().json(), r.after().path(), r.after().format().json());
-                System.out.println(r.oldImageDeleted() ? "old image deleted" : r.note());
-            }
+            Output.print(json, r, () -> printMove(r));
             return 0;
+        }
+
+        private void printMove(MoveDiskResult r) {
+            System.out.printf("moved disk %s of %s%s in %d ms: %s (%s) -> %s (%s)%n", disk, vm, r.live() ? " live" : "",
+                    r.durationMs(), r.before().path(), r.before().format().json(), r.after().path(), r.after().format().json());
+            System.out.println(r.oldImageDeleted() ? "old image deleted" : r.note());
         }
     }
 
@@ -110,7 +112,7 @@ final class VmStorageCommands {
         @Override
         public Integer call() {
             client.json();
-            VmInfo v = StorageClient.of(client.agentClient()).clone(source, new CloneRequest(name, linked, pool));
+            VmInfo v = storage(client).clone(source, new CloneRequest(name, linked, pool));
             VmCommand.print(client, List.of(v));
             return 0;
         }
@@ -127,7 +129,7 @@ final class VmStorageCommands {
 
         @Override
         public Integer call() {
-            printDisks(client, StorageClient.of(client.agentClient()).markTemplate(vm));
+            printDisks(client, storage(client).markTemplate(vm));
             return 0;
         }
     }
@@ -152,7 +154,7 @@ final class VmStorageCommands {
         @Override
         public Integer call() {
             client.json();
-            VmInfo v = StorageClient.of(client.agentClient()).deploy(template, new CloneRequest(name, linked, pool));
+            VmInfo v = storage(client).deploy(template, new CloneRequest(name, linked, pool));
             VmCommand.print(client, List.of(v));
             return 0;
         }

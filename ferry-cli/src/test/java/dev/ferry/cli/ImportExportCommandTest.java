@@ -8,7 +8,6 @@ import dev.ferry.controller.FerryController;
 import dev.ferry.controller.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,7 @@ class ImportExportCommandTest {
     @BeforeEach
     void setUp() throws Exception {
         agent = TestAgent.start();
-        controller = FerryController.start(new ServerConfig("127.0.0.1:0", agent.dir().resolve("ctl").toString(),
-                agent.pki().hostDir("controller").toString(), null, List.of(new ServerConfig.Host("host-1", agent.url().toString())), 1));
+        controller = FerryController.start(OneHostController.config(agent));
         src = Files.createDirectories(agent.dir().resolve("src"));
     }
 
@@ -40,11 +38,7 @@ class ImportExportCommandTest {
         if (agent != null) agent.close();
     }
 
-    String[] args(String... verb) {
-        List<String> a = new java.util.ArrayList<>(List.of(verb));
-        a.addAll(List.of("--server", "https://127.0.0.1:" + controller.port(), "--tls-dir", agent.pki().clientDir().toString()));
-        return a.toArray(String[]::new);
-    }
+    String[] args(String... verb) { return OneHostController.args(controller, agent, verb); }
 
     @Test
     void importsABareVhdxAsAJobAndExportsItBack() throws Exception {
@@ -83,8 +77,7 @@ class ImportExportCommandTest {
                 "--detach", "-o", "json")).assertOk();
         assertThat(started.out()).contains("\"mode\" : \"import\"");
         String id = dev.ferry.api.json.Json.mapper().readTree(started.out()).path("id").asText();
-        ServerConfig config = new ServerConfig("127.0.0.1:0", agent.dir().resolve("ctl").toString(),
-                agent.pki().hostDir("controller").toString(), null, List.of(new ServerConfig.Host("host-1", agent.url().toString())), 1);
+        ServerConfig config = OneHostController.config(agent);
         controller.close();
         controller = FerryController.start(config);
         var c = new dev.ferry.api.client.ControllerClient(agent.pki().clientSsl(), java.net.URI.create("https://127.0.0.1:" + controller.port()));

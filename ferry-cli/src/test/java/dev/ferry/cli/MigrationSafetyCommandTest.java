@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.agent.testing.TestAgent;
 import dev.ferry.api.error.ExitCodes;
 import dev.ferry.controller.FerryController;
-import dev.ferry.controller.ServerConfig;
 import dev.ferry.controller.store.BackupRecord;
 import dev.ferry.controller.store.Database;
 import dev.ferry.controller.store.DatabaseConfig;
 import dev.ferry.controller.store.MigrationRecord;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +32,8 @@ class MigrationSafetyCommandTest {
     @BeforeEach
     void setUp() {
         agent = TestAgent.start();
-        state = agent.dir().resolve("ctl");
-        controller = FerryController.start(new ServerConfig("127.0.0.1:0", state.toString(), agent.pki().hostDir("controller").toString(),
-                null, List.of(new ServerConfig.Host("host-1", agent.url().toString())), 1));
+        state = OneHostController.stateDir(agent);
+        controller = FerryController.start(OneHostController.config(agent));
     }
 
     @AfterEach
@@ -45,11 +42,7 @@ class MigrationSafetyCommandTest {
         if (agent != null) agent.close();
     }
 
-    String[] args(String... verb) {
-        List<String> a = new java.util.ArrayList<>(List.of(verb));
-        a.addAll(List.of("--server", "https://127.0.0.1:" + controller.port(), "--tls-dir", agent.pki().clientDir().toString()));
-        return a.toArray(String[]::new);
-    }
+    String[] args(String... verb) { return OneHostController.args(controller, agent, verb); }
 
     @Test
     void badInputIsRefusedWithItsCode() {

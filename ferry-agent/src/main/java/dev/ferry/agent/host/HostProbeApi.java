@@ -3,10 +3,8 @@ package dev.ferry.agent.host;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.api.host.LatencyProbe;
-import dev.ferry.api.json.Json;
+import dev.ferry.web.JsonBody;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -39,20 +37,11 @@ public final class HostProbeApi {
         r.post("/v1/latency-probe", ctx -> ctx.json(latency.listen()));
         r.get("/v1/maintenance", ctx -> ctx.json(Map.of("enabled", maintenance.isOn())));
         r.post("/v1/maintenance", ctx -> {
-            MaintenanceRequest req = body(ctx, MaintenanceRequest.class);
+            MaintenanceRequest req = JsonBody.readOrNull(ctx, MaintenanceRequest.class);
             if (req == null || req.enabled() == null) throw new FerryException(ErrorCode.INVALID_ARGUMENT, "enabled (true or false) is required");
             maintenance.set(req.enabled());
             ctx.json(Map.of("enabled", maintenance.isOn()));
         });
-        r.post("/v1/latency-probe/measure", ctx -> ctx.json(latency.measure(body(ctx, LatencyProbe.Measure.class))));
-    }
-
-    static <T> T body(Context ctx, Class<T> type) {
-        try {
-            return ctx.body().isBlank() ? null : Json.mapper().readValue(ctx.body(), type);
-        } catch (IOException e) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "request body is not a valid " + type.getSimpleName() + ": "
-                    + e.getMessage().lines().findFirst().orElse(""));
-        }
+        r.post("/v1/latency-probe/measure", ctx -> ctx.json(latency.measure(JsonBody.readOrNull(ctx, LatencyProbe.Measure.class))));
     }
 }

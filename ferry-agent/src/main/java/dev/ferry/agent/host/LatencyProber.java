@@ -9,9 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Both ends of a latency probe ({@link LatencyProbe}): the destination echoes every byte of one
@@ -28,47 +26,25 @@ public final class LatencyProber {
     static final int MAX_OPEN = 4;
     static final int MAX_COUNT = 100;
 
-    private final AgentConfig config;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ProbeListener listener;
 
-    public LatencyProber(AgentConfig config) { this.config = config; }
+    public LatencyProber(AgentConfig config) { this.listener = new ProbeListener(config, "latency probe", MAX_OPEN, ACCEPT_MS); }
 
     public LatencyProbe.Target listen() {
-        if (open.incrementAndGet() > MAX_OPEN) {
-            open.decrementAndGet();
-            throw new FerryException(ErrorCode.VM_BUSY, "too many latency probes are open on " + config.name());
-        }
-        String address = config.migrationAddressOrListen();
-        ServerSocket server;
-        try {
-            server = new ServerSocket(0, 1, InetAddress.getByName(address));
-            server.setSoTimeout(ACCEPT_MS);
-        } catch (IOException e) {
-            open.decrementAndGet();
-            throw new FerryException(ErrorCode.IO_ERROR, "cannot listen for a latency probe on " + address + ": " + e.getMessage(), e);
-        }
-        Thread t = new Thread(() -> echo(server), "latency-probe-" + server.getLocalPort());
-        t.setDaemon(true);
-        t.start();
-        return new LatencyProbe.Target(address, server.getLocalPort());
+        ProbeListener.Endpoint at = listener.listen(LatencyProber::echo);
+        return new LatencyProbe.Target(at.address(), at.port());
     }
 
-    private void echo(ServerSocket server) {
-        try (server; Socket s = server.accept()) {
-            s.setTcpNoDelay(true);
-            s.setSoTimeout(LIFE_MS);
-            long deadline = System.currentTimeMillis() + LIFE_MS;
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            int b;
-            while (System.currentTimeMillis() < deadline && (b = in.read()) >= 0) {
-                out.write(b);
-                out.flush();
-            }
-        } catch (IOException ignored) {
-            // the prober closed or gave up; nothing to clean beyond the sockets
-        } finally {
-            open.decrementAndGet();
+    private static void echo(Socket s) throws IOException {
+        s.setTcpNoDelay(true);
+        s.setSoTimeout(LIFE_MS);
+        long deadline = System.currentTimeMillis() + LIFE_MS;
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        int b;
+        while (System.currentTimeMillis() < deadline && (b = in.read()) >= 0) {
+            out.write(b);
+            out.flush();
         }
     }
 

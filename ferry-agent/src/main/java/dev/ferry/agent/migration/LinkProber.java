@@ -1,17 +1,15 @@
 package dev.ferry.agent.migration;
 
 import dev.ferry.agent.AgentConfig;
+import dev.ferry.agent.host.ProbeListener;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
 import dev.ferry.api.migration.LinkProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,47 +30,30 @@ final class LinkProber {
     private static final int BUFFER = 256 * 1024;
 
     private final AgentConfig config;
-    private final AtomicInteger open = new AtomicInteger();
+    private final ProbeListener listener;
 
     LinkProber(AgentConfig config) {
         this.config = config;
+        this.listener = new ProbeListener(config, "link probe", MAX_OPEN, ACCEPT_MS);
     }
 
     LinkProbe.Target listen() {
-        if (open.incrementAndGet() > MAX_OPEN) {
-            open.decrementAndGet();
-            throw new FerryException(ErrorCode.VM_BUSY, "too many link probes are open on " + config.name());
-        }
-        String address = config.migrationAddressOrListen();
-        ServerSocket server;
-        try {
-            server = new ServerSocket(0, 1, InetAddress.getByName(address));
-            server.setSoTimeout(ACCEPT_MS);
-        } catch (IOException e) {
-            open.decrementAndGet();
-            throw new FerryException(ErrorCode.IO_ERROR, "cannot listen for a link probe on " + address + ": " + e.getMessage(), e);
-        }
-        Thread t = new Thread(() -> drain(server), "link-probe-" + server.getLocalPort());
-        t.setDaemon(true);
-        t.start();
-        return new LinkProbe.Target(address, server.getLocalPort());
+        ProbeListener.Endpoint at = listener.listen(this::drain);
+        return new LinkProbe.Target(at.address(), at.port());
     }
 
-    private void drain(ServerSocket server) {
+    private void drain(Socket s) throws IOException {
         long bytes = 0;
-        try (server; Socket s = server.accept()) {
+        try {
             s.setSoTimeout(READ_MS);
             long deadline = System.currentTimeMillis() + READ_MS;
             byte[] buf = new byte[BUFFER];
             InputStream in = s.getInputStream();
             int n;
             while ((n = in.read(buf)) >= 0 && System.currentTimeMillis() < deadline) bytes += n;
-        } catch (IOException e) {
-            LOG.debug("{}: link probe ended: {}", config.name(), e.getMessage());
         } finally {
-            open.decrementAndGet();
+            LOG.debug("{}: link probe read {} bytes", config.name(), bytes);
         }
-        LOG.debug("{}: link probe read {} bytes", config.name(), bytes);
     }
 
     LinkProbe.Result send(LinkProbe.Send req) {

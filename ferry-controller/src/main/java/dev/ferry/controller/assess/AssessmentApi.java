@@ -2,13 +2,11 @@ package dev.ferry.controller.assess;
 
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
-import dev.ferry.api.json.Json;
 import dev.ferry.api.migration.MigrationRequest;
 import dev.ferry.controller.host.LinkProbeService;
 import dev.ferry.controller.host.Maintenance;
+import dev.ferry.web.JsonBody;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -51,7 +49,7 @@ public final class AssessmentApi {
         r.get("/v1/maintenance", ctx -> ctx.json(maintenance.all()));
         r.get("/v1/hosts/{name}/maintenance", ctx -> ctx.json(maintenance.state(ctx.pathParam("name"))));
         r.post("/v1/hosts/{name}/maintenance", ctx -> {
-            MaintenanceRequest req = body(ctx, MaintenanceRequest.class);
+            MaintenanceRequest req = JsonBody.readOrNull(ctx, MaintenanceRequest.class);
             if (req == null || req.enabled() == null) throw new FerryException(ErrorCode.INVALID_ARGUMENT, "enabled (true or false) is required");
             ctx.json(maintenance.set(ctx.pathParam("name"), req.enabled(), req.reason()));
         });
@@ -62,15 +60,4 @@ public final class AssessmentApi {
         });
         r.get("/v1/hosts/{name}/links", ctx -> ctx.json(links.latestOf(ctx.pathParam("name"))));
     }
-
-    private static <T> T body(Context ctx, Class<T> type) {
-        if (ctx.body().isBlank()) return null;
-        try {
-            return Json.mapper().readValue(ctx.body(), type);
-        } catch (IOException e) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "request body is not a valid " + type.getSimpleName() + ": "
-                    + e.getMessage().lines().findFirst().orElse(""));
-        }
-    }
-
 }

@@ -3,7 +3,6 @@ package dev.ferry.controller.safety;
 import dev.ferry.api.client.StorageClient;
 import dev.ferry.api.error.ErrorCode;
 import dev.ferry.api.error.FerryException;
-import dev.ferry.api.json.Json;
 import dev.ferry.api.migration.MigrationRequest;
 import dev.ferry.api.migration.MigrationView;
 import dev.ferry.api.safety.RollbackRequest;
@@ -19,9 +18,8 @@ import dev.ferry.controller.store.MigrationRecord;
 import dev.ferry.controller.store.MigrationStore;
 import dev.ferry.controller.store.VmRecord;
 import dev.ferry.controller.store.VmStore;
+import dev.ferry.web.JsonBody;
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -70,9 +68,9 @@ public final class SafetyService implements AutoCloseable {
 
     public void register(JavalinConfig config) {
         var r = config.routes;
-        r.post("/v1/migrations/test", ctx -> ctx.status(202).json(startTest(body(ctx, TestMigrationRequest.class))));
+        r.post("/v1/migrations/test", ctx -> ctx.status(202).json(startTest(JsonBody.read(ctx, TestMigrationRequest.class))));
         r.post("/v1/migrations/{id}/rollback", ctx -> ctx.status(202).json(rollback(ctx.pathParam("id"),
-                ctx.body().isBlank() ? new RollbackRequest(null, null) : body(ctx, RollbackRequest.class))));
+                ctx.body().isBlank() ? new RollbackRequest(null, null) : JsonBody.read(ctx, RollbackRequest.class))));
         r.get("/v1/migrations/{id}/backup", ctx -> ctx.json(BackupViews.of(backupOf(ctx.pathParam("id")))));
         r.get("/v1/backups", ctx -> ctx.json(backups.list(ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50)).stream()
                 .map(BackupViews::of).toList()));
@@ -186,15 +184,6 @@ public final class SafetyService implements AutoCloseable {
 
     private MigrationRecord record(String id) {
         return store.find(id).orElseThrow(() -> new FerryException(ErrorCode.MIGRATION_NOT_FOUND, "no migration with id " + id));
-    }
-
-    private static <T> T body(Context ctx, Class<T> type) {
-        try {
-            return Json.mapper().readValue(ctx.body(), type);
-        } catch (IOException e) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "request body is not a valid " + type.getSimpleName() + ": "
-                    + e.getMessage().lines().findFirst().orElse(""));
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ferry.controller.assess;
 
 import dev.ferry.agent.AgentConfig;
+import dev.ferry.agent.testing.CloseAll;
 import dev.ferry.agent.testing.TestAgent;
 import dev.ferry.agent.testing.TestDirs;
 import dev.ferry.agent.testing.TestPki;
@@ -137,22 +138,6 @@ final class FleetCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            controller.close();
-        } finally {
-            try {
-                a.close();
-            } finally {
-                try {
-                    b.close();
-                } finally {
-                    try {
-                        c.close();
-                    } finally {
-                        TestDirs.deleteQuietly(dir);
-                    }
-                }
-            }
-        }
+        CloseAll.close(controller, a, b, c, () -> TestDirs.deleteQuietly(dir));
     }
 }

@@ -3,6 +3,7 @@ package dev.ferry.controller.modes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.agent.AgentConfig;
+import dev.ferry.agent.testing.CloseAll;
 import dev.ferry.agent.testing.QemuReaper;
 import dev.ferry.agent.testing.TestAgent;
 import dev.ferry.agent.testing.TestDirs;
@@ -221,19 +222,6 @@ final class ModesCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            controller.close();
-        } finally {
-            try {
-                a.close();
-            } finally {
-                try {
-                    b.close();
-                } finally {
-                    TestDirs.deleteQuietly(shared);
-                    TestDirs.deleteQuietly(dir);
-                }
-            }
-        }
+        CloseAll.close(controller, a, b, () -> TestDirs.deleteQuietly(shared), () -> TestDirs.deleteQuietly(dir));
     }
 }

@@ -4,7 +4,6 @@ import dev.ferry.bench.live.ChartKit;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,11 +25,7 @@ final class Chart {
 
     static void write(BenchRun run, Path png) throws IOException {
         BufferedImage img = new BufferedImage(PW + TW, PH * Math.max(1, run.links().size()), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        Graphics2D g = ChartKit.canvas(img);
         int y = 0;
         for (LinkResult l : run.links()) {
             bars(g, 0, y, l);

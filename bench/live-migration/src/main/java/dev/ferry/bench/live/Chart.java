@@ -4,7 +4,6 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,11 +31,7 @@ final class Chart {
         Set<String> links = new LinkedHashSet<>();
         run.outcomes().forEach(o -> links.add(o.link()));
         BufferedImage img = new BufferedImage(PW * 2, PH * Math.max(1, links.size()) + 40, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        Graphics2D g = ChartKit.canvas(img);
         int y = 0;
         for (String link : links) {
             List<Outcome> rows = run.outcomes().stream().filter(o -> o.link().equals(link)).toList();

@@ -3,15 +3,27 @@ package dev.ferry.bench.live;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.util.Locale;
 
 /**
  * The drawing pieces the benchmarks' charts share (the live-migration matrix and the evacuation
- * run): a value axis (linear with round steps, or log by decades), the scale that maps a value to
+ * run): a white, antialiased canvas, a value axis (linear with round steps, or log by decades), the scale that maps a value to
  * pixels on it, and the dashed line that marks a limit. Java2D only, no dependencies.
  */
 public final class ChartKit {
     private ChartKit() {}
+
+    /** Graphics on {@code img} with antialiased shapes and text, the whole image filled white. */
+    public static Graphics2D canvas(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        return g;
+    }
 
     public static void axis(Graphics2D g, int px, int py, int pw, int ph, double bottom, double top, boolean log) {
         g.setColor(Color.GRAY);

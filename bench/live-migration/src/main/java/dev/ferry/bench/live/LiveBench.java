@@ -1,5 +1,9 @@
 package dev.ferry.bench.live;
 
+import static dev.ferry.bench.live.BenchMachine.load;
+import static dev.ferry.bench.live.BenchMachine.machine;
+import static dev.ferry.bench.live.BenchMachine.qemuVersion;
+
 import dev.ferry.cli.lab.DemoGuest;
 import dev.ferry.cli.lab.Shell;
 import java.io.IOException;
@@ -110,24 +114,6 @@ public final class LiveBench {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("report.md"), Report.markdown(run));
         Chart.write(run, dir.resolve("chart.png"));
-    }
-
-    private static String machine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " " + System.getProperty("os.version");
-    }
-
-    private static String qemuVersion() {
-        Shell.Result r = new Shell(30).run(List.of("qemu-system-x86_64", "--version"));
-        return r.ok() ? r.output().lines().findFirst().orElse("QEMU").replace("QEMU emulator version", "QEMU").strip() : "QEMU ?";
-    }
-
-    private static String load() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     private void say(String message) {

@@ -90,9 +90,9 @@ public final class MovePredictor {
             PlanDecision dk = LivePlanner.plan(new LiveInputs(memory, dirty, share, null, null), limits, share, ModelConstants.DEFAULT);
             shared.add(dk.refused() ? -1L : dk.plan().chosen().totalMs());
         }
-        String basis = String.format(Locale.ROOT, "live %s: %s (%s; dirty rate %s)%s", p.strategy().label(), LivePlanner.inputs(in),
-                linkWhy, measured.isPresent() ? "measured" : "assumed " + ASSUMED_DIRTY_BYTES / MIB + " MiB/s",
-                d.refused() ? "; no strategy meets the limits, so the migration may be refused" : "");
+        String basis = String.format(Locale.ROOT, "live %s: %s (%s; dirty rate %s)%s; sharing the link: %s", p.strategy().label(),
+                LivePlanner.inputs(in), linkWhy, measured.isPresent() ? "measured" : "assumed " + ASSUMED_DIRTY_BYTES / MIB + " MiB/s",
+                d.refused() ? "; no strategy meets the limits, so the migration may be refused" : "", shares(shared));
         return new Predicted(new Figures(p.totalMs(), p.downtimeMs(), p.bytes()), basis, shared);
     }
 
@@ -102,6 +102,16 @@ public final class MovePredictor {
                 OutgoingRequest.DEFAULT_MAX_BANDWIDTH_BYTES);
         if (req.bandwidthBytesPerSec() != null) link = Math.min(link, req.bandwidthBytesPerSec());
         return Math.max(1, link);
+    }
+
+    /** "1/2 2.3 s, 1/3 does not converge, ..." for the basis line. */
+    static String shares(java.util.List<Long> transferMs) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int k = 2; k <= transferMs.size(); k++) {
+            long t = transferMs.get(k - 1);
+            out.add("1/" + k + " " + (t < 0 ? "does not converge" : String.format(Locale.ROOT, "%.1f s", t / 1000.0)));
+        }
+        return String.join(", ", out);
     }
 
     private static Figures figures(double total, double down, double bytes) {

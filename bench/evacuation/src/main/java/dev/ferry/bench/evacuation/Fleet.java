@@ -78,7 +78,7 @@ final class Fleet {
         try {
             List<String> lines = GuestCheck.stayed(vm, lab.services().agent(host), host, lab.layout().serialLog(host, vm), from);
             return "self-checks OK on " + host + " (" + lines.get(0).replaceAll(".*heartbeat", "heartbeat") + ")";
-        } catch (LabException e) {
+        } catch (LabException | dev.ferry.api.error.FerryException e) { // e.g. the agent no longer has the guest
             return "FAILED on " + host + ": " + e.getMessage();
         }
     }

@@ -28,7 +28,7 @@ public record EvacSettings(List<String> links, int vms, int guestMib, int buffer
         }
         if (vms < 1 || vms > 8) throw new IllegalArgumentException("VMS must be between 1 and 8, not " + vms);
         if (dirtyMiBps < 1 || dirtyMiBps > 100) throw new IllegalArgumentException("DIRTY_MIBPS must be between 1 and 100, not " + dirtyMiBps);
-        if (bufferMib < 1 || bufferMib + 128 > guestMib) throw new IllegalArgumentException("BUFFER_MIB must be at least 1 and leave 128 MiB of GUEST_MIB ("
+        if (bufferMib < 1 || bufferMib + 64 > guestMib) throw new IllegalArgumentException("BUFFER_MIB must be at least 1 and leave 64 MiB of GUEST_MIB ("
                 + guestMib + ") to the guest, not " + bufferMib);
         if (wssMib < 0 || wssMib > bufferMib) throw new IllegalArgumentException("WSS_MIB must be between 0 and BUFFER_MIB, not " + wssMib);
         links = List.copyOf(links);

@@ -9,6 +9,8 @@
 #   bench/evacuation/run.sh                          # 1 Gbit/s links, 4 guests
 #   LINKS="1gbit 100mbit" bench/evacuation/run.sh    # also 100 Mbit/s (much longer)
 #   VMS=3 DIRTY_MIBPS=8 bench/evacuation/run.sh      # other guests or workload
+#   GUEST_MIB=512 BUFFER_MIB=384 WSS_MIB=16 RESULTS=bench/evacuation/results/large bench/evacuation/run.sh
+#                                                    # transfer-dominated: a big buffer filled once, 16 MiB rewritten
 #   bench/evacuation/run.sh --report                 # redraw report and chart from results.json
 set -euo pipefail
 

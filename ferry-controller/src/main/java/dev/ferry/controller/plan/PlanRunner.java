@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Carries out one plan: each {@link #tick} follows the running migrations to their end (recording
  * measured figures), asks the {@link PlanScheduler} what to start or skip, starts migrations
  * through the engine, and re-sets QEMU's max-bandwidth so the migrations sharing a link share it
- * fairly. Every change is written to the store before the next step, so a controller killed at
+ * fairly. A job whose phase is past its transfer ({@link #PAST_TRANSFER}) is reported to the
+ * scheduler, which frees its slots for the next move while the job verifies and monitors. Every change is written to the store before the next step, so a controller killed at
  * any point resumes from the rows: an item whose job exists is followed, never started again, and
  * a pending item whose VM already has an unfinished job is adopted, not migrated a second time,
  * and one whose VM already runs on its destination counts as done.
@@ -35,6 +36,11 @@ public final class PlanRunner {
     private final MovePredictor predictor;
     private final Clock clock;
     private final PlanScheduler scheduler;
+    /**
+     * The engine's phases that run after the guest switched over (live, warm) or its disks were
+     * copied (cold): a job in one of them no longer uses its link, and frees its plan slots.
+     */
+    static final java.util.Set<String> PAST_TRANSFER = java.util.Set.of("verify", "finish", "monitor", "remove-source-disks");
     private final Map<Integer, PlanItemRecord> items = new HashMap<>();
     private final Map<Integer, Long> bandwidthSet = new HashMap<>();
     private boolean finished;
@@ -48,7 +54,7 @@ public final class PlanRunner {
         this.clock = clock;
         List<PlanScheduler.Move> moves = rows.stream().map(r -> new PlanScheduler.Move(r.seq(), r.vm(), r.source(), r.destination(), r.wave(),
                 def.items().stream().filter(i -> i.vm().equals(r.vm())).findFirst().map(PlanDefinition.Item::dependsOn).orElse(List.of()),
-                MovePredictor.jobMs(r.predicted(), r.mode()))).toList();
+                MovePredictor.jobMs(r.predicted(), r.mode()), PlanViews.check(r).transferMsBySharing())).toList();
         this.scheduler = new PlanScheduler(moves, def.limits(), def.windowStart(), def.windowEnd(), def.onFailure());
         for (PlanItemRecord r : rows) {
             items.put(r.seq(), r);
@@ -118,7 +124,13 @@ public final class PlanRunner {
             } catch (FerryException e) {
                 continue; // the database hiccuped; the next tick asks again
             }
-            if (!v.isFinished()) continue;
+            if (!v.isFinished()) {
+                if (scheduler.inTransfer(r.seq()) && v.phase() != null && PAST_TRANSFER.contains(v.phase())) {
+                    scheduler.transferEnded(r.seq());
+                    changed = true;
+                }
+                continue;
+            }
             boolean ok = "succeeded".equals(v.state());
             boolean rollback = State.of(r.state()) == State.ROLLING_BACK;
             String error = ok ? null : v.state() + (v.errorMessage() == null ? "" : ": " + v.errorMessage());

@@ -12,8 +12,12 @@ import java.util.Objects;
  * The decisions of a running plan, as pure code: which moves start now, which are skipped and why,
  * given the waves, the dependencies, the concurrency limits, the maintenance window and the
  * on-failure policy. It knows nothing of migrations or clocks: the {@link PlanRunner} (and the ETA
- * {@link PlanSimulation}) call {@link #next} with the time and report each move's end with
- * {@link #finished}. Rules: a wave starts once every move of the earlier waves has ended; a move
+ * {@link PlanSimulation}) call {@link #next} with the time, report when a move's transfer is over
+ * with {@link #transferEnded} and each move's end with {@link #finished}. Every limit (per source,
+ * destination, link and cluster) counts only moves in transfer: a move past its switchover (verify,
+ * monitor, retiring the source) still runs for the plan's completion and outcome but holds no slot.
+ * A second (third...) move on a link or host interface starts only when the fair share lets every
+ * move on it converge and ends them no later than one after the other would ({@link #worthSharing}). Rules: a wave starts once every move of the earlier waves has ended; a move
  * waits for its dependencies and is skipped when one of them did not succeed; no start exceeds a
  * limit per source, destination, link (unordered host pair) or cluster; no forward move starts
  * before the window opens or when its predicted end (slowed by the moves already sharing its link)
@@ -32,10 +36,20 @@ public final class PlanScheduler {
         public static State of(String label) { return valueOf(label.toUpperCase(java.util.Locale.ROOT).replace('-', '_')); }
     }
 
-    /** One move as the scheduler sees it; {@code predictedMs} is its duration alone on its link. */
-    public record Move(int seq, String vm, String source, String destination, int wave, List<String> dependsOn, long predictedMs) {
+    /**
+     * One move as the scheduler sees it; {@code predictedMs} is its job's duration alone on its link;
+     * {@code transferMsBySharing.get(k - 1)} its predicted transfer time when k moves share the link
+     * fairly, negative when it is predicted not to converge (empty: not known, no link-aware rule).
+     */
+    public record Move(int seq, String vm, String source, String destination, int wave, List<String> dependsOn, long predictedMs,
+                       List<Long> transferMsBySharing) {
         public Move {
             dependsOn = List.copyOf(dependsOn);
+            transferMsBySharing = transferMsBySharing == null ? List.of() : List.copyOf(transferMsBySharing);
+        }
+
+        public Move(int seq, String vm, String source, String destination, int wave, List<String> dependsOn, long predictedMs) {
+            this(seq, vm, source, destination, wave, dependsOn, predictedMs, List.of());
         }
     }
 
@@ -51,6 +65,7 @@ public final class PlanScheduler {
     private final Map<Integer, Move> moves = new LinkedHashMap<>();
     private final Map<String, Integer> seqOfVm = new HashMap<>();
     private final Map<Integer, State> states = new HashMap<>();
+    private final java.util.Set<Integer> pastTransfer = new java.util.HashSet<>();
     private final PlanDefinition.Limits limits;
     private final Instant windowStart;
     private final Instant windowEnd;
@@ -91,8 +106,21 @@ public final class PlanScheduler {
 
     public boolean aborted() { return aborted; }
 
+    /** A started move's transfer is over (it verifies, monitors, retires its source): it frees its slots. */
+    public void transferEnded(int seq) {
+        State s = states.get(seq);
+        if (s == State.RUNNING || s == State.ROLLING_BACK) pastTransfer.add(seq);
+    }
+
+    /** True while a started move has not yet reported the end of its transfer. */
+    public boolean inTransfer(int seq) {
+        State s = states.get(seq);
+        return (s == State.RUNNING || s == State.ROLLING_BACK) && !pastTransfer.contains(seq);
+    }
+
     /** Ends a started move (forward or rollback). */
     public void finished(int seq, boolean succeeded, String error) {
+        pastTransfer.remove(seq);
         State s = states.get(seq);
         if (s == State.ROLLING_BACK) {
             states.put(seq, succeeded ? State.ROLLED_BACK : State.FAILED);
@@ -151,7 +179,7 @@ public final class PlanScheduler {
                 skip(m, "not started: it depends on " + blockedBy + ", which did not succeed", skips);
                 continue;
             }
-            if (!dependenciesSucceeded(m) || !fits(m.source(), m.destination())) continue;
+            if (!dependenciesSucceeded(m) || !fits(m.source(), m.destination()) || !worthSharing(m)) continue;
             long expectedMs = m.predictedMs() * (onLink(m.source(), m.destination()) + 1);
             if (windowEnd != null && now.plusMillis(expectedMs).isAfter(windowEnd)) {
                 skip(m, "not started: its predicted end (" + now.plusMillis(expectedMs) + ") falls after the window's end (" + windowEnd + ")",
@@ -163,10 +191,50 @@ public final class PlanScheduler {
         }
     }
 
-    /** How many started moves share the link of {@code seq}'s current direction (itself included). */
+    /**
+     * How many moves in transfer contend with {@code seq} for bandwidth (itself included; at least
+     * 1): those on its link (host pair) and those with the same sender or the same receiver, since a
+     * host's network interface is taken to be its one way to every other host (so an evacuation's
+     * moves to different destinations share the source's interface).
+     */
     public int sharing(int seq) {
         String[] e = ends(seq);
-        return onLink(e[0], e[1]);
+        return Math.max(1, contending(e[0], e[1]).size() + (inTransfer(seq) ? 0 : 1));
+    }
+
+    private List<Move> contending(String from, String to) {
+        List<Move> out = new ArrayList<>();
+        for (Integer seq : states.keySet()) {
+            if (!inTransfer(seq)) continue;
+            String[] e = ends(seq);
+            if (sameLink(e[0], e[1], from, to) || e[0].equals(from) || e[1].equals(to)) out.add(moves.get(seq));
+        }
+        return out;
+    }
+
+    /**
+     * The link-aware rule: {@code m} may join the k-1 moves in transfer it contends with (see
+     * {@link #sharing}) when, at the fair
+     * share 1/k, each of the k is predicted to converge and the slowest of them to end no later than
+     * the k transfers one after the other plus {@code m}'s own set-up (what starting it now overlaps).
+     * Moves without predictions (cold moves, rows of an older plan) are not held back.
+     */
+    boolean worthSharing(Move m) {
+        List<Move> group = contending(m.source(), m.destination());
+        if (group.isEmpty()) return true;
+        group.add(m);
+        int k = group.size();
+        long serial = 0;
+        long slowest = 0;
+        for (Move g : group) {
+            List<Long> t = g.transferMsBySharing();
+            if (t.size() < k) return true;
+            if (t.get(k - 1) < 0) return false;
+            serial += Math.max(0, t.get(0));
+            slowest = Math.max(slowest, t.get(k - 1));
+        }
+        long setup = m.transferMsBySharing().get(0) < 0 ? 0 : Math.max(0, m.predictedMs() - m.transferMsBySharing().get(0));
+        return slowest <= serial + setup;
     }
 
     /** The final outcome once {@link #done()}: succeeded, aborted or failed. */
@@ -210,13 +278,13 @@ public final class PlanScheduler {
         return q;
     }
 
-    /** A new move from {@code from} to {@code to} stays within every limit. */
+    /** A new move from {@code from} to {@code to} stays within every limit, counted over the moves in transfer. */
     private boolean fits(String from, String to) {
         int cluster = 0;
         int bySource = 0;
         int byDestination = 0;
         for (Map.Entry<Integer, State> e : states.entrySet()) {
-            if (e.getValue() != State.RUNNING && e.getValue() != State.ROLLING_BACK) continue;
+            if (!inTransfer(e.getKey())) continue;
             String[] ends = ends(e.getKey());
             cluster++;
             if (ends[0].equals(from)) bySource++;
@@ -229,7 +297,7 @@ public final class PlanScheduler {
     private int onLink(String a, String b) {
         int n = 0;
         for (Map.Entry<Integer, State> e : states.entrySet()) {
-            if (e.getValue() != State.RUNNING && e.getValue() != State.ROLLING_BACK) continue;
+            if (!inTransfer(e.getKey())) continue;
             String[] ends = ends(e.getKey());
             if (sameLink(ends[0], ends[1], a, b)) n++;
         }

@@ -71,7 +71,7 @@ public final class PlanService implements AutoCloseable {
             items.add(new PlanItemRecord(id, c.seq(), c.item().vm(), c.source(), c.destination(), c.item().wave(),
                     c.item().request().modeOrDefault(), PlanScheduler.State.PENDING.label(),
                     PlanJson.write(c.item().request().withDestination(c.destination())),
-                    PlanJson.write(new PlanViews.ItemCheck(c.assessment(), c.basis())), null, null, c.predicted(),
+                    PlanJson.write(new PlanViews.ItemCheck(c.assessment(), c.basis(), c.transferMsBySharing())), null, null, c.predicted(),
                     PlanItemRecord.Figures.NONE, null));
         }
         store.create(plan, items);

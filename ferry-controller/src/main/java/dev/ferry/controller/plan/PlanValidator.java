@@ -48,7 +48,7 @@ public final class PlanValidator {
 
     /** One checked move: where from and to, what was found, what is predicted and on what basis. */
     public record Checked(int seq, PlanDefinition.Item item, String source, String destination, Assessment assessment,
-                          Figures predicted, String basis) {
+                          Figures predicted, String basis, List<Long> transferMsBySharing) {
         public boolean movable() { return assessment != null && assessment.movable(); }
     }
 
@@ -76,6 +76,7 @@ public final class PlanValidator {
             int vcpus = spec == null || spec.vcpus() == null ? 1 : spec.vcpus();
             Figures predicted = null;
             String basis = null;
+            List<Long> shared = List.of();
             if (a.movable()) {
                 if (committer != null) committer.commit(item.vm(), destination, ledger);
                 else ledger.move(vm.host(), destination, memoryMiB, vcpus, null, 0);
@@ -83,8 +84,9 @@ public final class PlanValidator {
                         item.request().withDestination(destination));
                 predicted = p.figures();
                 basis = p.basis();
+                shared = p.transferMsBySharing();
             }
-            out.add(new Checked(seq++, item, vm.host(), destination == null ? "" : destination, a, predicted, basis));
+            out.add(new Checked(seq++, item, vm.host(), destination == null ? "" : destination, a, predicted, basis, shared));
         }
         long eta = blockers.isEmpty() ? PlanSimulation.run(moves(out), def.limits(), now, def.windowStart(), def.windowEnd()).totalMs() : 0;
         return new Result(def, out, blockers, eta);
@@ -93,7 +95,7 @@ public final class PlanValidator {
     /** The scheduler's view of checked items. */
     static List<PlanScheduler.Move> moves(List<Checked> items) {
         return items.stream().map(c -> new PlanScheduler.Move(c.seq(), c.item().vm(), c.source(), c.destination(), c.item().wave(),
-                c.item().dependsOn(), MovePredictor.jobMs(c.predicted(), c.item().request().modeOrDefault()))).toList();
+                c.item().dependsOn(), MovePredictor.jobMs(c.predicted(), c.item().request().modeOrDefault()), c.transferMsBySharing())).toList();
     }
 
     /** The best recommendation without blockers; when there is none, the best one's assessment (its blockers say why). */

@@ -52,11 +52,14 @@ final class PlanViews {
     }
 
     /** What validation stored for an item: its assessment and the basis of its prediction. */
-    record ItemCheck(Assessment assessment, String basis) {}
+    /** What validation stored with an item; {@code transferMsBySharing} is absent in plans made before it existed. */
+    record ItemCheck(Assessment assessment, String basis, List<Long> transferMsBySharing) {
+        ItemCheck(Assessment assessment, String basis) { this(assessment, basis, null); }
+    }
 
     static ItemCheck check(PlanItemRecord r) {
         ItemCheck c = PlanJson.read(r.assessmentJson(), ItemCheck.class);
-        return c == null ? new ItemCheck(null, null) : c;
+        return c == null ? new ItemCheck(null, null, null) : c;
     }
 
     private static PlanItemView.Figures figures(PlanItemRecord.Figures f) {

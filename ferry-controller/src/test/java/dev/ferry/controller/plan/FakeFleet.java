@@ -45,6 +45,7 @@ final class FakeFleet implements Placement, Migrations {
         final MigrationRequest req;
         final String source;
         String state = "running";
+        String phase = "transfer";
         Instant finishedAt;
         Long bandwidth;
 
@@ -116,7 +117,7 @@ final class FakeFleet implements Placement, Migrations {
     public synchronized MigrationView view(String id) {
         Job j = jobs.get(id);
         MigrationResult r = "succeeded".equals(j.state) ? new MigrationResult(1234, 56L, null, 1L << 27, 3, null, null) : null;
-        return new MigrationView(id, j.req.vm(), j.source, j.req.to(), j.req.modeOrDefault(), j.state, null, null, r, null,
+        return new MigrationView(id, j.req.vm(), j.source, j.req.to(), j.req.modeOrDefault(), j.state, j.phase, null, r, null,
                 "failed".equals(j.state) ? "boom" : null, Instant.now(), j.finishedAt, null);
     }
 
@@ -146,6 +147,11 @@ final class FakeFleet implements Placement, Migrations {
     synchronized void finish(String vm, boolean ok) {
         String id = active(vm).orElseThrow(() -> new AssertionError(vm + " has no running job")).id();
         end(id, ok ? "succeeded" : "failed");
+    }
+
+    /** Moves the running job of {@code vm} to the engine phase {@code phase}. */
+    synchronized void phase(String vm, String phase) {
+        jobs.get(active(vm).orElseThrow(() -> new AssertionError(vm + " has no running job")).id()).phase = phase;
     }
 
     synchronized List<String> running() {

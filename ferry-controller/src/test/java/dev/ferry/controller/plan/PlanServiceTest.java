@@ -107,6 +107,39 @@ class PlanServiceTest {
     }
 
     @Test
+    void aMoveThatMonitorsItsGuestFreesTheSourceForTheNextButTheItemEndsWithItsJob() {
+        fourVms();
+        PlanView p = service.create("""
+                name: one-at-a-time
+                limits: {perSource: 1}
+                waves:
+                  - vms:
+                      - {vm: a, to: h2}
+                      - {vm: b, to: h3}
+                """);
+        service.run(p.id());
+        service.tickAll();
+        assertThat(fleet.running()).containsExactly("a");
+        fleet.phase("a", "switchover");
+        service.tickAll();
+        assertThat(fleet.running()).as("a still switches over on h1's link").containsExactly("a");
+        fleet.phase("a", "monitor");
+        service.tickAll();
+        assertThat(fleet.running()).as("a only watches its guest now").containsExactlyInAnyOrder("a", "b");
+        assertThat(fleet.jobs.values().stream().filter(j -> j.req.vm().equals("b")).findFirst().orElseThrow().bandwidth)
+                .as("b has the link to itself").isEqualTo(128L << 20);
+        fleet.finish("b", true);
+        service.tickAll();
+        assertThat(service.view(p.id()).state()).as("the plan waits for a's monitor").isEqualTo("running");
+        assertThat(service.view(p.id()).items().get(0).state()).isEqualTo("running");
+        fleet.finish("a", false);
+        service.tickAll();
+        PlanView done = service.view(p.id());
+        assertThat(done.state()).isEqualTo("failed");
+        assertThat(done.items().get(0).state()).isEqualTo("failed");
+    }
+
+    @Test
     void aBlockerRefusesThePlanNamingEveryBlockedVmAndNothingMoves() {
         fourVms();
         fleet.incompatible.add("b->h2");

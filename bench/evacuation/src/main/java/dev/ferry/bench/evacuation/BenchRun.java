@@ -16,11 +16,17 @@ import java.util.List;
  * read back by {@code run.sh --report} to redraw the report and chart.
  */
 public record BenchRun(String date, String machine, String qemu, String loadAtStart, String loadAtEnd, int vms, int guestMemoryMib,
-                       int dirtyMiBps, List<LinkResult> links) {
+                       int dirtyMiBps, List<LinkResult> links, int bufferMib, int wssMib) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public BenchRun {
         links = List.copyOf(links);
+        if (bufferMib <= 0) bufferMib = EvacSettings.BUFFER_MIB; // results written before the buffer was a setting
+    }
+
+    public BenchRun(String date, String machine, String qemu, String loadAtStart, String loadAtEnd, int vms, int guestMemoryMib,
+                    int dirtyMiBps, List<LinkResult> links) {
+        this(date, machine, qemu, loadAtStart, loadAtEnd, vms, guestMemoryMib, dirtyMiBps, links, 0, 0);
     }
 
     /** This run with {@code r} as the result of its link (replacing an earlier one of the same link). */
@@ -28,7 +34,7 @@ public record BenchRun(String date, String machine, String qemu, String loadAtSt
         List<LinkResult> ls = new ArrayList<>(links);
         ls.removeIf(l -> l.link().equals(r.link()));
         ls.add(r);
-        return new BenchRun(date, machine, qemu, loadAtStart, load, vms, guestMemoryMib, dirtyMiBps, ls);
+        return new BenchRun(date, machine, qemu, loadAtStart, load, vms, guestMemoryMib, dirtyMiBps, ls, bufferMib, wssMib);
     }
 
     public void write(Path file) {

@@ -56,7 +56,7 @@ public final class EvacuationBench {
         Thread hook = new Thread(() -> lab.stop(true), "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         BenchRun run = new BenchRun(LocalDate.now().toString(), machine(), qemuVersion(), load(), load(), settings.vms(),
-                EvacSettings.GUEST_MEMORY_MIB, settings.dirtyMiBps(), List.of());
+                settings.guestMib(), settings.dirtyMiBps(), List.of(), settings.bufferMib(), settings.wssMib());
         boolean failed = true;
         try {
             lab.start(work, EvacSettings.HOSTS);

@@ -44,7 +44,7 @@ final class Fleet {
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= settings.vms(); i++) {
             String name = prefix + i;
-            a.define(DemoGuest.spec(boot, DemoGuest.createDisk(lab.layout(), name), name, EvacSettings.GUEST_MEMORY_MIB, settings.cmdline()));
+            a.define(DemoGuest.spec(boot, DemoGuest.createDisk(lab.layout(), name), name, settings.guestMib(), settings.cmdline()));
             a.start(name);
             names.add(name);
         }
@@ -64,7 +64,7 @@ final class Fleet {
     long nonZeroBytes(List<String> names) {
         AgentClient a = lab.services().agent("host-a");
         long total = 0;
-        for (String n : names) total += GuestMemory.nonZeroBytesOfProcess(a.show(n).pid(), (long) EvacSettings.GUEST_MEMORY_MIB << 20);
+        for (String n : names) total += GuestMemory.nonZeroBytesOfProcess(a.show(n).pid(), (long) settings.guestMib() << 20);
         return total;
     }
 
@@ -78,7 +78,7 @@ final class Fleet {
         try {
             List<String> lines = GuestCheck.stayed(vm, lab.services().agent(host), host, lab.layout().serialLog(host, vm), from);
             return "self-checks OK on " + host + " (" + lines.get(0).replaceAll(".*heartbeat", "heartbeat") + ")";
-        } catch (LabException e) {
+        } catch (LabException | dev.ferry.api.error.FerryException e) { // e.g. the agent no longer has the guest
             return "FAILED on " + host + ": " + e.getMessage();
         }
     }

@@ -30,7 +30,8 @@ public final class Report {
 
                 Three hosts (network namespaces: one agent each, a bridge joining their migration links, each host's link
                 shaped with `tc tbf`), the controller in the root namespace. %d guests of %d MiB (Ferry's test guest, TCG,
-                memory worker rewriting a 48 MiB buffer at %d MiB/s, data disk on the shared pool) boot on host-a. Then:
+                memory worker filling a %d MiB buffer at boot and rewriting %s at %d MiB/s, data disk on the shared pool) boot
+                on host-a. Then:
 
                 - **lower bound**: the guests' non-zero memory (read from each QEMU's guest-RAM mapping just before the run;
                   zero pages cost QEMU a header only) over the TCP goodput of host-a's link (measured before the runs). Every
@@ -46,7 +47,8 @@ public final class Report {
                 Target: **evacuation <= %.1fx the lower bound**. Each guest's own self-checks (heartbeat without reboot,
                 memory and disk workers) are read on the host it ended on.
 
-                """, run.vms(), run.guestMemoryMib(), run.dirtyMiBps(), Target.FACTOR);
+                """, run.vms(), run.guestMemoryMib(), run.bufferMib(),
+                run.wssMib() > 0 ? "its first " + run.wssMib() + " MiB" : "all of it", run.dirtyMiBps(), Target.FACTOR);
     }
 
     static String link(LinkResult l) {

@@ -77,6 +77,15 @@ class EvacuationFiguresTest {
         assertThat(s.liveBenchDir()).isEqualTo(java.nio.file.Path.of("/r/bench/live-migration"));
         assertThat(s.cmdline()).contains("ferry.mem=48", "ferry.rate=4");
         assertThat(s.links()).containsExactly("1gbit");
+        assertThat(s.cmdline()).doesNotContain("memwss");
+        EvacSettings large = EvacSettings.fromEnv(Map.of("GUEST_MIB", "512", "BUFFER_MIB", "384", "WSS_MIB", "16"),
+                java.nio.file.Path.of("/r/bench/evacuation"));
+        assertThat(large.cmdline()).contains("ferry.mem=384", "ferry.memwss=16");
+        assertThat(large.guestMib()).isEqualTo(512);
+        assertThatThrownBy(() -> EvacSettings.fromEnv(Map.of("BUFFER_MIB", "100"), java.nio.file.Path.of("/r/bench/evacuation")))
+                .hasMessageContaining("BUFFER_MIB");
+        assertThatThrownBy(() -> EvacSettings.fromEnv(Map.of("WSS_MIB", "49"), java.nio.file.Path.of("/r/bench/evacuation")))
+                .hasMessageContaining("WSS_MIB");
     }
 
     @Test

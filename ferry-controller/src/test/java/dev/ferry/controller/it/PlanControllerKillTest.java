@@ -82,7 +82,10 @@ class PlanControllerKillTest {
                   - {vm: k3, to: host-b}
                 """));
         plans1.run(created.id());
-        PlanView atKill = awaitPlan(plans1, created.id(), p -> item(p, "k2").migrationId() != null, PLAN_TIMEOUT);
+        // A move past its transfer frees its slot (docs/plans.md), so k2 may start while k1 is still in
+        // its monitor phase; the kill waits until k1 has ended (k2's transfer takes ~15 s, k1's watch 3 s).
+        PlanView atKill = awaitPlan(plans1, created.id(), p -> item(p, "k2").migrationId() != null
+                && item(p, "k1").state().equals("succeeded"), PLAN_TIMEOUT);
         String k2Job = item(atKill, "k2").migrationId();
         awaitTransferring(api1, k2Job, cluster.a, "k2", 1L << 20);
         watch.follow(null);
